@@ -1,0 +1,121 @@
+# ktstr — top-level, non-recursive build.
+#
+# Every component directory carries a module.mk that registers its
+# programs and tests with the templates below, so adding a component
+# (or a later backend) never means editing this file.
+#
+#   make                 build everything into build/
+#   make check           build, then run the TAP suite with prove
+#   make check SANITIZE=1  same, under ASan+UBSan (objects in build-san/)
+#   make bench           benchmarks (tables with ratios against a peer)
+#   make fuzz            run the libFuzzer targets for guest-supplied data
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+ifeq ($(origin CC),default)
+CC      := cc
+endif
+
+ifeq ($(SANITIZE),1)
+BUILD   ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD   ?= build
+SANFLAGS :=
+endif
+
+BIN     := $(BUILD)/bin
+OBJ     := $(BUILD)/obj
+LIBDIR  := $(BUILD)/lib
+TESTBIN := $(BUILD)/tests
+LIB     := $(LIBDIR)/libktstr.a
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter -Wformat=2 -Wvla
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 $(WARN) -D_GNU_SOURCE -Ishared/include $(SANFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+# Libraries every host program may use; static archives only pull what is referenced.
+HOST_LIBS := -luring -lbpf -lelf -lz -lpthread
+
+BINS    :=
+TESTS   :=
+SCRIPTS :=
+
+all:
+
+# $(call ktstr_prog,NAME,SRCDIR,EXTRA_LDLIBS,EXTRA_LDFLAGS)
+# Builds $(BIN)/NAME from SRCDIR/*.c linked against libktstr.a.
+define ktstr_prog
+$(1)_SRCS := $$(wildcard $(2)/*.c)
+$(1)_OBJS := $$(patsubst %.c,$$(OBJ)/%.o,$$($(1)_SRCS))
+ifneq ($$($(1)_SRCS),)
+$$(BIN)/$(1): $$($(1)_OBJS) $$(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) $(4) -o $$@ $$($(1)_OBJS) $$(LIB) $(3)
+BINS += $$(BIN)/$(1)
+endif
+endef
+
+# $(call ktstr_tests,SRCDIR,EXTRA_LDLIBS)
+# Every SRCDIR/NAME.c becomes the TAP program $(TESTBIN)/SRCDIR/NAME.t.
+define ktstr_tests
+$(1)_TSRCS := $$(wildcard $(1)/*.c)
+$$(foreach t,$$($(1)_TSRCS),$$(eval $$(call ktstr_test1,$$(t),$(2))))
+endef
+define ktstr_test1
+$$(TESTBIN)/$$(basename $(1)).t: $$(OBJ)/$$(basename $(1)).o $$(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $$(LIB) $(2) $$(HOST_LIBS)
+TESTS += $$(TESTBIN)/$$(basename $(1)).t
+endef
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+LIB_SRCS := $(wildcard shared/*.c)
+LIB_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(LIB_SRCS))
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+include $(sort $(wildcard */module.mk */*/module.mk))
+
+all: $(LIB) $(BINS) $(TESTS)
+
+# The suite: compiled TAP programs from build/, script tests from tests/.
+# KTSTR_BUILD/KTSTR_SRC tell tests where binaries and fixtures live.
+PROVE ?= prove
+PROVE_FLAGS ?=
+check: all
+	KTSTR_BUILD=$(abspath $(BUILD)) KTSTR_SRC=$(CURDIR) SANITIZE=$(SANITIZE) \
+	  $(PROVE) $(PROVE_FLAGS) -e '' -r $(TESTBIN) $(wildcard tests/*/*.t tests/*.t)
+
+BENCHES :=
+bench: all $(BENCHES)
+	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+FUZZERS :=
+FUZZ_SECONDS ?= 60
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do echo "== $$f ($(FUZZ_SECONDS)s)"; \
+	  mkdir -p $(BUILD)/fuzz-corpus/$$(basename $$f); \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/ktstr $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/libexec/ktstr/
+	$(if $(SCRIPTS),install -m 0755 $(SCRIPTS) $(DESTDIR)$(PREFIX)/libexec/ktstr/)
+	$(if $(wildcard docs/man/*.1),install -m 0644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check bench fuzz install clean
+.DELETE_ON_ERROR:
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
