@@ -4,6 +4,8 @@
 # programs and tests with the templates below, so adding a component
 # (or a later backend) never means editing this file.
 #
+#   make setup           install Debian packages and build the cached kernel (idempotent)
+#   make run             setup + build + one real scheduler test in a VM
 #   make                 build everything into build/
 #   make check           build, then run the TAP suite with prove
 #   make check SANITIZE=1  same, under ASan+UBSan (objects in build-san/)
@@ -112,10 +114,17 @@ install: all
 	$(if $(SCRIPTS),install -m 0755 $(SCRIPTS) $(DESTDIR)$(PREFIX)/libexec/ktstr/)
 	$(if $(wildcard docs/man/*.1),install -m 0644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 
+setup:
+	tools/setup
+
+# The main job for a new user: a real sched_ext scheduler test in a VM.
+run: setup all
+	tools/ktstr run --scheduler scx_simple steady
+
 clean:
 	rm -rf build build-san
 
-.PHONY: all check bench fuzz install clean
+.PHONY: all check bench fuzz install clean setup run
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
