@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * tap.h — a tiny TAP 14 producer for ktstr's C tests.
+ * tap.h — a tiny TAP 13 producer for ktstr's C tests.
  *
  * Header-only like the kernel's kselftest.h: one test program is one
  * translation unit, so the counters below are file-local state of that
@@ -30,7 +30,7 @@ static inline void tap_version_(void)
 
 	if (!printed) {
 		printed = 1;
-		printf("TAP version 14\n");
+		printf("TAP version 13\n");
 	}
 }
 
@@ -105,7 +105,7 @@ static inline void tap_skip(const char *reason, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* YAML diagnostic block after a failed assertion (TAP 14). */
+/* YAML diagnostic block after a failed assertion (TAP 13). */
 #define tap_yaml_fail_(fmtgot, got, fmtwant, want)                      \
 	do {                                                            \
 		printf("  ---\n  got: " fmtgot "\n  want: " fmtwant     \
