@@ -62,16 +62,17 @@ endif
 endef
 
 # $(call ktstr_tests,SRCDIR,EXTRA_LDLIBS)
-# Every SRCDIR/NAME.c becomes the TAP program $(TESTBIN)/SRCDIR/NAME.t.
+# Every tests/AREA/NAME.c becomes the TAP program $(TESTBIN)/AREA/NAME.t.
+# EXTRA_LDLIBS (e.g. a tool's private archive) link before libktstr.a.
 define ktstr_tests
 $(1)_TSRCS := $$(wildcard $(1)/*.c)
 $$(foreach t,$$($(1)_TSRCS),$$(eval $$(call ktstr_test1,$$(t),$(2))))
 endef
 define ktstr_test1
-$$(TESTBIN)/$$(basename $(1)).t: $$(OBJ)/$$(basename $(1)).o $$(LIB)
+$$(TESTBIN)/$$(patsubst tests/%,%,$$(basename $(1))).t: $$(OBJ)/$$(basename $(1)).o $$(LIB)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) -o $$@ $$< $$(LIB) $(2) $$(HOST_LIBS)
-TESTS += $$(TESTBIN)/$$(basename $(1)).t
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $(2) $$(LIB) $$(HOST_LIBS)
+TESTS += $$(TESTBIN)/$$(patsubst tests/%,%,$$(basename $(1))).t
 endef
 
 $(OBJ)/%.o: %.c

@@ -10,7 +10,7 @@ export KTSTR_LIBEXEC="$BUILD/bin"
 T_N=0
 T_FAIL=0
 
-plan() { echo "TAP version 14"; echo "1..$1"; }
+plan() { echo "TAP version 13"; echo "1..$1"; }
 ok() {
 	T_N=$((T_N + 1))
 	if [ "$1" -eq 0 ]; then echo "ok $T_N - $2"; else echo "not ok $T_N - $2"; T_FAIL=$((T_FAIL + 1)); fi
