@@ -139,6 +139,8 @@ struct ktstr_ctl {
 	void *base;
 	size_t size;
 	char path[160];
+	/* validated copy of the ring directory (never re-read from the segment) */
+	struct ktstr_ctl_ring_desc rings[KTSTR_CTL_NRINGS];
 };
 
 /* "/dev/shm/ktstr-<run_id>-ctl" into buf; -EINVAL bad run id, -ENAMETOOLONG. */
