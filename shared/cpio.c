@@ -316,17 +316,18 @@ static int cpio_parents(struct ktstr_cpio_writer *w, char *name)
  * duplicates, emit parents, record.  Returns 1 for "already there, same
  * directory" (a no-op), 0 to go on, or a negative errno.
  */
-static int cpio_begin(struct ktstr_cpio_writer *w, const char *path, uint32_t mode,
-		      char *name, size_t namesz)
+static int cpio_begin(struct ktstr_cpio_writer *w, const char *path, uint32_t type,
+		      mode_t perm, char *name, size_t namesz)
 {
+	uint32_t mode = type | (uint32_t)perm;
 	struct cpio_path *pp;
 	int n, rc;
 
 	if (w->failed)
 		return cpio_failed(w);
-	if ((mode & 07777) != (mode & ~(uint32_t)S_IFMT))
-		return cpio_fail(w, -EINVAL, "cpio: %s: mode %o has bits beyond 07777",
-				 path, mode & ~(uint32_t)S_IFMT);
+	if (perm & ~(mode_t)07777)
+		return cpio_fail(w, -EINVAL, "cpio: %s: mode %o has bits beyond 07777", path,
+				 (unsigned int)perm);
 	n = cpio_normalize(path, name, namesz);
 	if (n < 0)
 		return cpio_fail(w, -EINVAL, "cpio: %s: bad path (\"..\" or longer than %u)",
@@ -396,7 +397,7 @@ int ktstr_cpio_open(struct ktstr_cpio_writer **wp, int fd, int level, unsigned i
 int ktstr_cpio_add_dir(struct ktstr_cpio_writer *w, const char *path, mode_t mode)
 {
 	char name[KTSTR_CPIO_NAME_MAX];
-	int rc = cpio_begin(w, path, S_IFDIR | (uint32_t)mode, name, sizeof(name));
+	int rc = cpio_begin(w, path, S_IFDIR, mode, name, sizeof(name));
 
 	if (rc)
 		return rc < 0 ? rc : 0;
@@ -413,7 +414,7 @@ int ktstr_cpio_add_data(struct ktstr_cpio_writer *w, const char *path, mode_t mo
 	if (len > KTSTR_CPIO_FILE_MAX)
 		return cpio_fail(w, -EFBIG, "cpio: %s: %zu bytes, newc holds at most %u", path,
 				 len, KTSTR_CPIO_FILE_MAX);
-	rc = cpio_begin(w, path, S_IFREG | (uint32_t)mode, name, sizeof(name));
+	rc = cpio_begin(w, path, S_IFREG, mode, name, sizeof(name));
 	if (rc > 0)
 		rc = cpio_fail(w, -EINVAL, "cpio: %s: path is the root", path);
 	if (rc)
@@ -484,7 +485,7 @@ int ktstr_cpio_add_file(struct ktstr_cpio_writer *w, const char *path, mode_t mo
 			       (long long)st.st_size, KTSTR_CPIO_FILE_MAX);
 		goto out;
 	}
-	rc = cpio_begin(w, path, S_IFREG | (uint32_t)mode, name, sizeof(name));
+	rc = cpio_begin(w, path, S_IFREG, mode, name, sizeof(name));
 	if (rc > 0)
 		rc = cpio_fail(w, -EINVAL, "cpio: %s: path is the root", path);
 	if (rc)
@@ -509,7 +510,7 @@ int ktstr_cpio_add_symlink(struct ktstr_cpio_writer *w, const char *path, const 
 	if (!len || len >= KTSTR_CPIO_NAME_MAX)
 		return cpio_fail(w, -EINVAL, "cpio: %s: symlink target must be 1..%u bytes", path,
 				 KTSTR_CPIO_NAME_MAX - 1);
-	rc = cpio_begin(w, path, S_IFLNK | 0777, name, sizeof(name));
+	rc = cpio_begin(w, path, S_IFLNK, 0777, name, sizeof(name));
 	if (rc > 0)
 		rc = cpio_fail(w, -EINVAL, "cpio: %s: path is the root", path);
 	if (rc)
@@ -526,7 +527,7 @@ int ktstr_cpio_add_chardev(struct ktstr_cpio_writer *w, const char *path, mode_t
 			   unsigned int major, unsigned int minor)
 {
 	char name[KTSTR_CPIO_NAME_MAX];
-	int rc = cpio_begin(w, path, S_IFCHR | (uint32_t)mode, name, sizeof(name));
+	int rc = cpio_begin(w, path, S_IFCHR, mode, name, sizeof(name));
 
 	if (rc > 0)
 		rc = cpio_fail(w, -EINVAL, "cpio: %s: path is the root", path);

@@ -182,13 +182,15 @@ static int dyn_strings(Elf *e, size_t phnum, const struct dyn_raw *r, struct elf
 }
 
 /* PT_INTERP and PT_DYNAMIC of an open ELF.  -1: corrupt (libelf message), -ENOMEM. */
-static int elf_read_dyn(Elf *e, struct elfdeps_dyn *y)
+static int elf_read_dyn(Elf *e, const GElf_Ehdr *eh, struct elfdeps_dyn *y)
 {
 	struct dyn_raw r = { 0 };
 	size_t phnum, i;
 	int rc = 0;
 
-	if (elf_getphdrnum(e, &phnum))
+	/* libelf clamps the count to what the file holds: a mismatch is truncation. */
+	if (elf_getphdrnum(e, &phnum) || phnum == 0 ||
+	    (eh->e_phnum != PN_XNUM && phnum != eh->e_phnum))
 		return -1;
 	for (i = 0; i < phnum && !rc; i++) {
 		GElf_Phdr ph;
@@ -252,13 +254,17 @@ static int elf_load(const char *path, struct elfdeps_id *id, struct elfdeps_dyn 
 	id->data = eh.e_ident[EI_DATA];
 	id->machine = eh.e_machine;
 	if (y) {
-		rc = elf_read_dyn(e, y);
-		if (rc == -ENOMEM)
+		(void)elf_errno();	/* clear a stale libelf error */
+		rc = elf_read_dyn(e, &eh, y);
+		if (rc == -ENOMEM) {
 			ed_err(err, errlen, rc, "%s: out of memory", path);
-		else if (rc)
+		} else if (rc) {
+			int le = elf_errno();
+
 			rc = ed_err(err, errlen, -EINVAL, "%s: truncated or corrupt ELF program "
-				    "headers or dynamic section (libelf: %s)", path,
-				    elf_errmsg(-1));
+				    "headers or dynamic section%s%s%s", path,
+				    le ? " (libelf: " : "", le ? elf_errmsg(le) : "", le ? ")" : "");
+		}
 		if (rc)
 			dyn_free(y);
 	}
