@@ -6,7 +6,7 @@
 set -u
 B=${KTSTR_BUILD:-$PWD/build}
 BIN=$B/bin/ktstr-initramfs
-FIX=$B/tests/tests/initramfs/fixtures
+FIX=$B/tests/initramfs/fixtures
 n=0 fails=0
 ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails+1)); fi; }
 skip() { n=$((n+1)); echo "ok $n - $2 # SKIP $1"; }

@@ -4,7 +4,7 @@ $(eval $(call ktstr_tests,tests/initramfs))
 # Fixtures: small ELF programs and libraries with known DT_NEEDED,
 # DT_RPATH and DT_RUNPATH, plus a static /init for the boot test. They
 # are inputs, not code under test: built without sanitizers.
-IRF     := $(TESTBIN)/tests/initramfs/fixtures
+IRF     := $(TESTBIN)/initramfs/fixtures
 IRF_SRC := tests/initramfs/fixtures
 IRF_CC   = $(CC) -O1 -w
 IR_FIXTURES := $(IRF)/sub/libktfix2.so.1 $(IRF)/libktfix.so.1 $(IRF)/libktchain.so.1 \
@@ -41,5 +41,5 @@ $(IRF)/tinit: $(IRF_SRC)/tinit.c
 	$(IRF_CC) -static -o $@ $<
 
 # Every test of this directory may use the fixtures (scripts via `make check`).
-$(patsubst tests/initramfs/%.c,$(TESTBIN)/tests/initramfs/%.t,$(wildcard tests/initramfs/*.c)): | $(IR_FIXTURES)
+$(patsubst tests/initramfs/%.c,$(TESTBIN)/initramfs/%.t,$(wildcard tests/initramfs/*.c)): | $(IR_FIXTURES)
 all: $(IR_FIXTURES)
