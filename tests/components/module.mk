@@ -5,11 +5,11 @@ COMPONENTS_TEST_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(filter-out %/main.c,\
 	$(wildcard coordinator/*.c monitor/*.c symsvc/*.c)))
 $(eval $(call ktstr_tests,tests/components,$(COMPONENTS_TEST_OBJS) $(LIB)))
 $(foreach t,$(tests/components_TSRCS),\
-	$(eval $(TESTBIN)/$(basename $(t)).t: $(COMPONENTS_TEST_OBJS)))
+	$(eval $(TESTBIN)/$(patsubst tests/%,%,$(basename $(t))).t: $(COMPONENTS_TEST_OBJS)))
 
 # Fixture ELF with known symbols, built at test time without sanitizers
 # (it is data, never run).  Tests find it beside their own binary.
-COMPONENTS_FIX_DIR := $(TESTBIN)/tests/components
+COMPONENTS_FIX_DIR := $(TESTBIN)/components
 $(COMPONENTS_FIX_DIR)/symfix_%.o: tests/components/fixtures/symfix_%.c
 	@mkdir -p $(@D)
 	$(CC) -c -o $@ $<
