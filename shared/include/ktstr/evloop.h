@@ -59,7 +59,9 @@ void ktstr_evloop_destroy(struct ktstr_evloop *loop);
  * Run callbacks until ktstr_evloop_stop() or the absolute CLOCK_MONOTONIC
  * deadline (0 = none).  Returns the status given to stop (>= 0 by
  * convention), -ETIME when the deadline passed, or a negative errno from a
- * callback or from io_uring.  EINTR is retried internally.
+ * callback or from io_uring, -ENOENT with no deadline and nothing registered.
+ * EINTR is retried internally.  The loop is single-issuer: create it in the
+ * thread (and process) that runs it.
  */
 int ktstr_evloop_run_until(struct ktstr_evloop *loop, uint64_t deadline_ns);
 /* Make run_until return `status` after the current callback. */
