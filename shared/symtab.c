@@ -147,6 +147,11 @@ int ktstr_symtab_insert(struct ktstr_symtab *st, const char *name, uint64_t valu
 	return addressable ? symtab_index_addr(st, st->nsyms - 1) : 0;
 }
 
+const struct ktstr_sym *ktstr_symtab_find(const struct ktstr_symtab *st, const char *name)
+{
+	return symtab_find(st, name);
+}
+
 bool ktstr_symtab_lookup(const struct ktstr_symtab *st, const char *name, uint64_t *value)
 {
 	const struct ktstr_sym *s = symtab_find(st, name);

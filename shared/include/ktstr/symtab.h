@@ -65,6 +65,9 @@ int ktstr_symtab_insert(struct ktstr_symtab *st, const char *name, uint64_t valu
 /* true and *value set when @name is present; false = absent. */
 bool ktstr_symtab_lookup(const struct ktstr_symtab *st, const char *name, uint64_t *value);
 
+/* The entry for @name (value and st_size), or NULL when absent. */
+const struct ktstr_sym *ktstr_symtab_find(const struct ktstr_symtab *st, const char *name);
+
 /*
  * Nearest addressable symbol at or below @addr.  Returns its name and sets
  * *offset = addr - value, or NULL when @addr is below every symbol or past
