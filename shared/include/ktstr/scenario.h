@@ -117,6 +117,7 @@ struct ktstr_sc_cgroup {
 	struct ktstr_affinity	 affinity;
 	struct ktstr_policy	 policy;
 	uint32_t line;			/* of the [cgroup NAME] header */
+	uint32_t cpuset_line;		/* of its cpuset key, else line */
 };
 
 /* Values double as STIMULUS op_kinds bit indices (ktstr v0.4.9 OpKind order). */
@@ -244,6 +245,9 @@ uint64_t ktstr_scenario_total_ms(const struct ktstr_scenario *sc);
 uint32_t ktstr_scenario_total_workers(const struct ktstr_scenario *sc);
 /* Index of a cgroup by name, or -1. */
 int ktstr_scenario_cgroup_index(const struct ktstr_scenario *sc, const char *name);
+
+/* Duration text as in scenario files ("2s", "1.5s", "500ms", "1m"). */
+int ktstr_duration_parse_ms(const char *s, uint32_t *ms, struct ktstr_diag *err);
 
 /* Names (the file syntax) of enum values; NULL when out of range. */
 const char *ktstr_work_name(unsigned kind);
