@@ -61,8 +61,9 @@ const char *ktstr_koff_path(enum ktstr_koff o)
 
 bool ktstr_ksym_required(enum ktstr_ksym s)
 {
+	/* page_offset_base exists only with CONFIG_RANDOMIZE_MEMORY: optional */
 	return s == KTSTR_KSYM_RUNQUEUES || s == KTSTR_KSYM_PER_CPU_OFFSET ||
-	       s == KTSTR_KSYM_PAGE_OFFSET_BASE || s == KTSTR_KSYM_LINUX_BANNER;
+	       s == KTSTR_KSYM_LINUX_BANNER;
 }
 
 bool ktstr_koff_required(enum ktstr_koff o)

@@ -36,6 +36,7 @@ static void fixture(void)
 	char err[256] = "";
 	struct ktstr_btf_field f;
 	uint32_t sz = 0;
+	int r;
 
 	if (!have_pahole()) {
 		tap_skip("pahole not installed", "BTF fixture");
@@ -55,8 +56,8 @@ static void fixture(void)
 	field_is(btf, "fix_rq.scx.local_dsq.nr", offsetof(struct fix_rq, scx) +
 		 offsetof(struct fix_scx_rq, local_dsq) + offsetof(struct fix_dsq, nr), 4);
 	field_is(btf, "fix_rq.nr_switches", offsetof(struct fix_rq, nr_switches), 8);
-	tap_ok(ktstr_btf_struct_size(btf, "fix_rq", &sz, err, sizeof(err)) == 0 &&
-	       sz == sizeof(struct fix_rq), "sizeof(struct fix_rq) = %u", sz);
+	r = ktstr_btf_struct_size(btf, "fix_rq", &sz, err, sizeof(err));
+	tap_ok(r == 0 && sz == sizeof(struct fix_rq), "sizeof(struct fix_rq) = %u", sz);
 	tap_ok(ktstr_btf_field(btf, "fix_rq.bits", &f, err, sizeof(err)) == -1, "bitfield refused");
 	tap_has_str(err, "member 'bits' is a bitfield", "bitfield error names the member");
 	tap_ok(ktstr_btf_field(btf, "fix_rq.scx.nope", &f, err, sizeof(err)) == -1, "absent member");
@@ -89,6 +90,7 @@ static void real_vmlinux(void)
 	char err[256] = "";
 	uint32_t rq_size = 0;
 	struct btf *btf;
+	int r;
 
 	if (!vm) {
 		tap_skip("no cached vmlinux", "real vmlinux BTF offsets");
@@ -99,12 +101,14 @@ static void real_vmlinux(void)
 		tap_ok(0, "load BTF of %s: %s", vm, err);
 		return;
 	}
-	tap_ok(ktstr_btf_struct_size(btf, "rq", &rq_size, err, sizeof(err)) == 0 && rq_size > 64,
-	       "sizeof(struct rq) = %u", rq_size);
-	tap_ok(ktstr_btf_field(btf, "rq.nr_running", &nr, err, sizeof(err)) == 0 && nr.offset &&
-	       nr.offset < rq_size && nr.size == 4, "rq.nr_running +%u", nr.offset);
-	tap_ok(ktstr_btf_field(btf, "rq.clock", &clk, err, sizeof(err)) == 0 && clk.offset &&
-	       clk.offset < rq_size && clk.size == 8, "rq.clock +%u", clk.offset);
+	r = ktstr_btf_struct_size(btf, "rq", &rq_size, err, sizeof(err));
+	tap_ok(r == 0 && rq_size > 64, "sizeof(struct rq) = %u", rq_size);
+	r = ktstr_btf_field(btf, "rq.nr_running", &nr, err, sizeof(err));
+	tap_ok(r == 0 && nr.offset && nr.offset < rq_size && nr.size == 4, "rq.nr_running +%u",
+	       nr.offset);
+	r = ktstr_btf_field(btf, "rq.clock", &clk, err, sizeof(err));
+	tap_ok(r == 0 && clk.offset && clk.offset < rq_size && clk.size == 8, "rq.clock +%u",
+	       clk.offset);
 	if (ktstr_btf_field(btf, "rq.scx", &scx, err, sizeof(err)) ||
 	    ktstr_btf_field(btf, "scx_rq.local_dsq", &ldsq, err, sizeof(err)) ||
 	    ktstr_btf_field(btf, "scx_dispatch_q.nr", &dnr, err, sizeof(err)) ||

@@ -152,6 +152,7 @@ static void real_vmlinux(void)
 	char err[512] = "";
 	uint64_t rq = 0, j = 0, sched = 0, off = 0;
 	const char *n;
+	bool ok;
 
 	if (!vm) {
 		tap_skip("no cached vmlinux (~/.cache/ktstr/kernels/*/vmlinux, $KTSTR_VMLINUX)",
@@ -163,10 +164,11 @@ static void real_vmlinux(void)
 		return;
 	}
 	tap_diag("%s: %u symbols", vm, st.nsyms);
-	tap_ok(ktstr_symtab_lookup(&st, "runqueues", &rq), "vmlinux: runqueues found (0x%lx)",
-	       (unsigned long)rq);
-	tap_ok(ktstr_symtab_lookup(&st, "jiffies_64", &j) && j >= 0xffffffff80000000ull,
-	       "vmlinux: jiffies_64 found in the kernel image (0x%lx)", (unsigned long)j);
+	ok = ktstr_symtab_lookup(&st, "runqueues", &rq);
+	tap_ok(ok, "vmlinux: runqueues found (0x%lx)", (unsigned long)rq);
+	ok = ktstr_symtab_lookup(&st, "jiffies_64", &j);
+	tap_ok(ok && j >= 0xffffffff80000000ull, "vmlinux: jiffies_64 found in the kernel image "
+	       "(0x%lx)", (unsigned long)j);
 	tap_ok(rq < 0x1000000, "vmlinux: runqueues is a per-CPU section offset");
 	tap_ok(ktstr_symtab_lookup(&st, "schedule", &sched) &&
 	       (n = ktstr_symtab_addr2sym(&st, sched + 3, 0, &off)) && strcmp(n, "schedule") == 0 &&

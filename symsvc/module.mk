@@ -1,0 +1,1 @@
+$(eval $(call ktstr_prog,ktstr-symsvc,symsvc,$(HOST_LIBS)))
