@@ -86,7 +86,9 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-include $(sort $(wildcard */module.mk */*/module.mk))
+# Components first, then tests/: a test's module.mk may name what it tests.
+include $(sort $(filter-out tests/%,$(wildcard */module.mk */*/module.mk)))
+include $(sort $(wildcard tests/*/module.mk))
 
 all: $(LIB) $(BINS) $(TESTS)
 
