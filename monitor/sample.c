@@ -123,7 +123,7 @@ static void read_ops_name(struct kmon_src *src, struct kmon_scx *out)
 	}
 	out->ops_name[sizeof(out->ops_name) - 1] = '\0';
 	for (char *p = out->ops_name; *p; p++)	/* guest bytes: printable only */
-		if (*p < 0x20 || *p > 0x7e)
+		if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
 			*p = '?';
 }
 

@@ -1,0 +1,1 @@
+$(eval $(call ktstr_prog,ktstr-monitor,monitor,$(HOST_LIBS)))
