@@ -45,6 +45,9 @@ HOST_LIBS := -luring -lbpf -lelf -lz -lpthread
 BINS    :=
 TESTS   :=
 SCRIPTS :=
+# module.mk files append to these two as well: define them before the includes
+BENCHES :=
+FUZZERS :=
 
 all:
 
@@ -100,16 +103,15 @@ check: all
 	KTSTR_BUILD=$(abspath $(BUILD)) KTSTR_SRC=$(CURDIR) SANITIZE=$(SANITIZE) \
 	  $(PROVE) $(PROVE_FLAGS) -e '' -r $(TESTBIN) $(wildcard tests/*/*.t tests/*.t)
 
-BENCHES :=
 bench: all $(BENCHES)
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 
-FUZZERS :=
 FUZZ_SECONDS ?= 60
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do echo "== $$f ($(FUZZ_SECONDS)s)"; \
 	  mkdir -p $(BUILD)/fuzz-corpus/$$(basename $$f); \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; done
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD)/fuzz-corpus/$$(basename $$f)- $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/ktstr $(DESTDIR)$(PREFIX)/share/man/man1

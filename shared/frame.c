@@ -203,10 +203,8 @@ static size_t dec_frame_size(const struct ktstr_frame_dec *d, const uint8_t *h, 
 /* Keep the unprocessed rest of a chunk after a stopped callback. */
 static int dec_keep(struct ktstr_frame_dec *d, const uint8_t *p, size_t n)
 {
-	if (d->len + n > 2 * (size_t)d->max_payload + KTSTR_FRAME_HDR_SIZE) {
-		dec_resync(d, n);
+	if (n == 0)
 		return 0;
-	}
 	if (dec_reserve(d, d->len + n) < 0) {
 		d->discarded += n;
 		d->offset += n;
@@ -228,8 +226,7 @@ static int dec_fill_residue(struct ktstr_frame_dec *d, const uint8_t **pp, size_
 
 		if (want == 0) {	/* oversize: drop all held + rest of chunk */
 			dec_resync(d, *np);
-			*pp += *np;
-			*np = 0;
+			*np = 0;	/* *pp is not looked at again */
 			return 0;
 		}
 		if (d->len >= want) {	/* whole frame held (left by a stopped feed) */

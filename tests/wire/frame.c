@@ -305,6 +305,18 @@ static void test_stop(const struct stream *s)
 	tap_ok(rc == 0 && got_equal(&g, &ref) && d.len == 0,
 	       "feeding again delivers the kept frames in order");
 	ktstr_frame_dec_free(&d);
+
+	/* fuzzer finding: empty feeds on a fresh decoder (NULL buffers) */
+	ktstr_frame_dec_init(&d, 0);
+	rc = ktstr_frame_dec_feed(&d, NULL, 0, collect, &g);
+	rc |= ktstr_frame_dec_feed(&d, "", 0, collect, &g);
+	tap_ok(rc == 0 && d.len == 0 && d.buf == NULL, "empty feeds on a fresh decoder are no-ops");
+	g.n = 0;
+	g.stop_after = 1;
+	rc = ktstr_frame_dec_feed(&d, s->buf, s->ends[0], collect, &g);
+	tap_ok(rc == 1 && d.len == 0 && d.buf == NULL,
+	       "stop on a chunk's last frame keeps nothing (no NULL arithmetic under UBSan)");
+	ktstr_frame_dec_free(&d);
 }
 
 int main(void)

@@ -128,9 +128,11 @@ int ktstr_frame_iter_next(struct ktstr_frame_iter *it, struct ktstr_frame *f);
  * announcing more than max_payload makes the decoder discard everything
  * it holds, including the rest of that chunk, and restart at the next
  * chunk (resyncs += 1, discarded += bytes): right for transports that
- * deliver whole frames per write.  If a callback stops the feed, the
- * unprocessed rest of the chunk is kept; the held residue never exceeds
- * 2 * max_payload (else it is discarded as a resync).
+ * deliver whole frames per write.  Lengths are checked as soon as a
+ * header is complete, so the held residue is at most one partial frame
+ * (< 16 + max_payload bytes, within the 2 * max_payload bound of the
+ * spec), plus, after a callback stopped a feed, the unprocessed rest of
+ * that chunk (delivered by the next feed, which may pass len 0).
  */
 struct ktstr_frame_dec {
 	uint8_t *buf;		/* residue: a partial frame (or a stopped feed's rest) */
