@@ -1,0 +1,1 @@
+$(eval $(call ktstr_prog,ktstr-coord,coordinator,$(HOST_LIBS)))
