@@ -87,6 +87,7 @@ check "metadata schedulers" test "$(meta schedulers)" = "scx_simple scx_qmap scx
 check "metadata fragment_sha" test "$(meta fragment_sha)" = "$(sha256sum "$f" | cut -d' ' -f1)"
 check "metadata built_at" test "$(meta built_at)" -ge "$start"
 check "metadata build_seconds" grep -Eqx '[0-9]+' <<<"$(meta build_seconds)"
+check "metadata phase_seconds" grep -Eq '^configure:[0-9]+ verify:[0-9]+ compile:[0-9]+ schedulers:[0-9]+ install:[0-9]+$' <<<"$(meta phase_seconds)"
 check "metadata source" test "$(meta source)" = "$src"
 check "no temp dir left" test -z "$(find "$K" -maxdepth 1 -name '.tmp-*')"
 check "non-TTY progress: one line per phase" grep -q '^\[kernel [0-9][0-9]:[0-9][0-9]\] phase: compile' <<<"$ERR1"
