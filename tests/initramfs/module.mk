@@ -43,3 +43,17 @@ $(IRF)/tinit: $(IRF_SRC)/tinit.c
 # Every test of this directory may use the fixtures (scripts via `make check`).
 $(patsubst tests/initramfs/%.c,$(TESTBIN)/initramfs/%.t,$(wildcard tests/initramfs/*.c)): | $(IR_FIXTURES)
 all: $(IR_FIXTURES)
+
+# libFuzzer target for the cpio reader / gzip loader (needs clang). `make fuzz`
+# runs $(FUZZERS); until the top-level Makefile sets FUZZERS before including
+# module.mk files, run it with `make fuzz-cpio`.
+IR_FUZZ := $(BUILD)/fuzz/cpio_parse
+$(IR_FUZZ): tests/initramfs/fuzz/cpio_fuzz.c shared/cpio_parse.c shared/include/ktstr/cpio.h
+	@mkdir -p $(@D)
+	clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Ishared/include -fsanitize=fuzzer,address,undefined \
+	  -o $@ tests/initramfs/fuzz/cpio_fuzz.c shared/cpio_parse.c -lz
+FUZZERS += $(IR_FUZZ)
+fuzz-cpio: $(IR_FUZZ)
+	mkdir -p $(BUILD)/fuzz-corpus/cpio_parse
+	$(IR_FUZZ) -max_total_time=$(or $(FUZZ_SECONDS),60) -print_final_stats=1 $(BUILD)/fuzz-corpus/cpio_parse
+.PHONY: fuzz-cpio
