@@ -44,5 +44,23 @@ ok $? "dynamic /scheduler ran through the packed ld-linux, libz and libc"
 ! grep -qi 'initramfs unpacking failed\|junk in compressed archive\|broken padding' "$T/c"
 ok $? "kernel reported no unpacking error"
 if [ $fails != 0 ]; then sed 's/^/# /' "$T/c" | tail -40; fi
+
+# A real sched_ext scheduler from the kernel cache: its closure (libelf,
+# libz, libc, ld-linux) must be complete for it to start and attach.
+SCX=
+if [ -x "$S/tools/ktstr-kernel" ]; then SCX=$("$S/tools/ktstr-kernel" sched-path scx_simple 2>/dev/null); fi
+if [ -n "$SCX" ] && [ -x "$SCX" ]; then
+	"$BIN" -o "$T/scx.cpio.gz" --init "$FIX/tinit" --scheduler "$SCX" --text /tinit.mode=scx 2>"$T/e"
+	ok $? "archive with scx_simple built"
+	timeout 120 qemu-system-x86_64 -M microvm -accel tcg -cpu max -smp 2 -m 512M \
+		-nographic -no-reboot -kernel "$K" -initrd "$T/scx.cpio.gz" \
+		-append "console=ttyS0 tsc_early_khz=$khz panic=-1 loglevel=4" \
+		</dev/null 2>&1 | tr -d '\r' > "$T/c2"
+	grep -q 'KTSTR-TINIT: scx-state=enabled ops=simple$' "$T/c2"; ok $? "scx_simple from the archive attached (sched_ext enabled, ops=simple)"
+	grep -q 'KTSTR-TINIT: scx-exit=0 state-after=disabled$' "$T/c2"; ok $? "scx_simple stopped cleanly on SIGINT"
+	if [ $fails != 0 ]; then sed 's/^/# /' "$T/c2" | tail -30; fi
+else
+	n=$((n+1)); echo "ok $n - scx_simple boot # SKIP no cached scx_simple"
+fi
 echo "1..$n"
 [ $fails = 0 ]
