@@ -29,7 +29,9 @@
 #define STORE_REL(p, v)	 __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define STORE_SC(p, v)	 __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
 
-#define SPSC_DEFAULT_SPIN_NS 20000u
+/* Spinning only pays when the peer runs on another idle CPU; on machines
+ * where QEMU saturates the cores it steals from the peer.  Opt in. */
+#define SPSC_DEFAULT_SPIN_NS 0u
 
 static inline void cpu_relax(void)
 {
@@ -273,7 +275,8 @@ void ktstr_spsc_publish(struct ktstr_spsc_prod *p)
 	/* seq_cst RMW: release for the payload, and the full fence of the
 	 * Dekker pair with the consumer's cons_waiting store. */
 	__atomic_exchange_n(&sh->tail, p->tail, __ATOMIC_SEQ_CST);
-	if (LOAD_SC(&sh->cons_waiting)) {
+	/* the first waker clears the flag: one wake per sleep, not per publish */
+	if (LOAD_SC(&sh->cons_waiting) && __atomic_exchange_n(&sh->cons_waiting, 0, __ATOMIC_SEQ_CST)) {
 		__atomic_fetch_add(&sh->data_seq, 1, __ATOMIC_SEQ_CST);
 		ktstr_futex_wake(&sh->data_seq, 1);
 	}
@@ -399,7 +402,7 @@ void ktstr_spsc_release(struct ktstr_spsc_cons *c)
 		return;
 	c->pub_head = c->head;
 	__atomic_exchange_n(&sh->head, c->head, __ATOMIC_SEQ_CST);
-	if (LOAD_SC(&sh->prod_waiting)) {
+	if (LOAD_SC(&sh->prod_waiting) && __atomic_exchange_n(&sh->prod_waiting, 0, __ATOMIC_SEQ_CST)) {
 		__atomic_fetch_add(&sh->space_seq, 1, __ATOMIC_SEQ_CST);
 		ktstr_futex_wake(&sh->space_seq, 1);
 	}

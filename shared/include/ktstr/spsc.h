@@ -95,7 +95,7 @@ struct ktstr_spsc_prod {
 	uint64_t tail;		/* private: end of reserved records */
 	uint64_t pub_tail;	/* last value stored to sh->tail */
 	uint64_t head_cache;	/* last head read from sh->head */
-	uint64_t spin_ns;	/* busy-poll this long before sleeping (default 20 us) */
+	uint64_t spin_ns;	/* busy-poll this long before sleeping (default 0) */
 };
 
 /* Process-private consumer handle. */
@@ -169,7 +169,8 @@ int ktstr_spsc_send(struct ktstr_spsc_prod *p, uint32_t type, const void *buf, u
 void ktstr_spsc_note_drop(struct ktstr_spsc_prod *p);
 
 /*
- * Wait until `len` payload bytes can be reserved.  Spins spin_ns, then
+ * Wait until `len` payload bytes can be reserved.  Spins p->spin_ns (0 by
+ * default: see docs/ipc.md), then
  * sleeps on the futex in slices of at most KTSTR_SPSC_WAIT_SLICE_NS,
  * checking `peer_pidfd` (the consumer; -1 = none) between slices.
  * 0: space; -ETIMEDOUT: deadline (CLOCK_MONOTONIC ns) passed;
