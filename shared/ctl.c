@@ -83,7 +83,7 @@ int ktstr_ctl_run_id_valid(const char *id)
 	if (!id)
 		return -EINVAL;
 	n = strlen(id);
-	if (n == 0 || n > KTSTR_RUN_ID_MAX || id[0] == '.' || id[0] == '-')
+	if (n == 0 || n > KTSTR_CTL_RUN_ID_LEN || id[0] == '.' || id[0] == '-')
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		char ch = id[i];
@@ -170,7 +170,7 @@ int ktstr_ctl_create(struct ktstr_ctl *ctl, const char *run_id, const struct kts
 	if (ktstr_ctl_path(run_id, ctl->path, sizeof(ctl->path)))
 		return ctl_fail(err, errlen, -EINVAL,
 				"run id '%s': want 1-%u characters of [A-Za-z0-9._-], not starting with '.' or '-'",
-				run_id ? run_id : "(null)", KTSTR_RUN_ID_MAX);
+				run_id ? run_id : "(null)", KTSTR_CTL_RUN_ID_LEN);
 	if (!info || memchr(info->ram_shm, 0, sizeof(info->ram_shm)) == NULL)
 		return ctl_fail(err, errlen, -EINVAL, "%s: RAM object name missing or not NUL-terminated",
 				ctl->path);

@@ -32,7 +32,7 @@
 #define KTSTR_CTL_MAGIC		0x4C54434Bu	/* "KCTL" little-endian */
 #define KTSTR_CTL_VERSION	1u
 #define KTSTR_CTL_HDR_SIZE	4096u		/* rings start at this offset or later */
-#define KTSTR_RUN_ID_MAX	48u		/* [A-Za-z0-9._-], not starting with '.' */
+#define KTSTR_CTL_RUN_ID_LEN	63u		/* max chars of a run id (log.h KTSTR_RUN_ID_MAX - 1) */
 #define KTSTR_CTL_SHM_DIR	"/dev/shm"
 
 enum ktstr_comp {
