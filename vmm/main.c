@@ -94,7 +94,7 @@ static uint64_t parse_u64(const char *opt, const char *s, uint64_t min, uint64_t
 	return v;
 }
 
-static void check_readable(const char *what, const char *path)
+static uint64_t check_readable(const char *what, const char *path)
 {
 	struct stat st;
 
@@ -106,6 +106,7 @@ static void check_readable(const char *what, const char *path)
 		usage_err("%s %s: empty file", what, path);
 	if (access(path, R_OK) < 0)
 		usage_err("%s %s: %s", what, path, strerror(errno));
+	return (uint64_t)st.st_size;
 }
 
 static void default_run_id(struct vmm_config *c)
@@ -219,7 +220,7 @@ static void check_inputs(struct vmm_config *c)
 
 	if (vmm_kernel_check(c->kernel, &c->kernel_kind, err, sizeof(err)) < 0)
 		usage_err("--kernel: %s", err);
-	check_readable("--initrd", c->initrd);
+	c->initrd_size = check_readable("--initrd", c->initrd);
 	if (mkdir(c->run_dir, 0700) < 0 && errno != EEXIST)
 		usage_err("--run-dir %s: %s", c->run_dir, strerror(errno));
 	if (access(c->run_dir, W_OK | X_OK) < 0)
@@ -273,7 +274,7 @@ static int prepare(struct vmm_run *r)
 		vmm_log(r, "warn", "%s; booting without tsc_early_khz", err);
 	err[0] = '\0';
 	ret = vmm_ram_create(&r->ram, r->cfg.run_id, r->cfg.memory_mb, r->cfg.topo.nodes,
-			     KTSTR_SHM_DEFAULT_SIZE, err, errlen);
+			     KTSTR_SHM_DEFAULT_SIZE, r->cfg.initrd_size, err, errlen);
 	if (!ret)
 		ret = vmm_ram_write_info(&r->ram, r->cfg.run_dir, err, errlen);
 	if (!ret)

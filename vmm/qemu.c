@@ -59,6 +59,8 @@ void vmm_qemu_argv(const struct vmm_run *r, int qmp_fd, struct vmm_argv *av)
 	vmm_argv_add(av, "-nodefaults");
 	vmm_argv_add(av, "-no-user-config");
 	vmm_argv_add(av, "-nographic");
+	vmm_argv_add(av, "-display");
+	vmm_argv_add(av, "none");
 	vmm_argv_add(av, "-no-reboot");
 	vmm_argv_add(av, "-name");
 	vmm_argv_add(av, "ktstr-%s,debug-threads=on", c->run_id);
@@ -232,6 +234,9 @@ static int qemu_start(struct vmm_run *r, char *err, size_t errlen)
 	close(lfd);	/* QEMU holds it now; if QEMU dies our connection sees EOF */
 	if (ret == 0)
 		ret = qmp_handshake(&s->qmp, QMP_START_MS, err, errlen);
+	/* kernel and initrd are in guest RAM now (-S: nothing ran yet) */
+	if (ret == 0)
+		ret = vmm_ram_check(&r->ram, err, errlen);
 	if (ret == 0)
 		ret = qmp_command(&s->qmp, "cont", NULL, QMP_TIMEOUT_MS, &rep, err, errlen);
 	if (ret < 0)

@@ -38,6 +38,7 @@ struct vmm_config {
 	enum vmm_backend_kind backend;
 	bool	 console_stdio;
 	enum vmm_kernel_kind kernel_kind;
+	uint64_t initrd_size;
 };
 
 /* Outcome classes (vmm.status `status=`) and their exit codes. */

@@ -7,9 +7,16 @@
  * mappings without copies.  One NUMA node = one file, because QEMU 7.2's
  * memory-backend-file has no offset= and each -numa node needs its own
  * memdev: node i's file covers GPA [gpa, gpa + size), nodes in order, the
- * whole RAM below the 32-bit PCI hole (VMM_MEM_MAX_MB).  The shm region
- * (wire.h) is the top shm_size bytes of the last file; we initialise
- * both ring headers there before the guest boots.
+ * whole RAM below the 32-bit PCI hole (VMM_MEM_MAX_MB).
+ *
+ * The shm region (wire.h) is NOT the very top of RAM: QEMU loads the
+ * initrd there (top of low RAM, page aligned) before the guest runs, and
+ * it overwrote the ring headers when the region was at the top (seen:
+ * "RAMDISK: [mem 0x1ffab000-0x1fffffff]" with 512 MiB).  So the region
+ * ends SHM_GAP below the lowest address the initrd can take, on a 2 MiB
+ * boundary; the guest kernel keeps it out of its memory (memmap=) and
+ * vmm_ram_check() verifies the headers survived loading before the
+ * first instruction runs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,10 +51,19 @@ static int ram_part_create(struct vmm_ram_part *p, uint64_t size, char *err, siz
 	return 0;
 }
 
-int vmm_ram_create(struct vmm_ram *ram, const char *run_id, uint64_t mem_mb, unsigned nodes,
-		   uint64_t shm_size, char *err, size_t errlen)
+#define SHM_ALIGN (2ull << 20)
+#define SHM_GAP	  (2ull << 20)
+#define SHM_LOWEST (64ull << 20)	/* above the kernel image (loaded at 16 MiB) */
+
+static uint64_t align_up(uint64_t v, uint64_t a)
 {
-	uint64_t per_node_mb, gpa = 0;
+	return (v + a - 1) & ~(a - 1);
+}
+
+int vmm_ram_create(struct vmm_ram *ram, const char *run_id, uint64_t mem_mb, unsigned nodes,
+		   uint64_t shm_size, uint64_t initrd_size, char *err, size_t errlen)
+{
+	uint64_t per_node_mb, gpa = 0, below;
 	struct vmm_ram_part *last;
 	int ret;
 
@@ -83,10 +99,18 @@ int vmm_ram_create(struct vmm_ram *ram, const char *run_id, uint64_t mem_mb, uns
 	}
 	ram->size = gpa;
 	ram->shm_size = shm_size;
-	ram->shm_base = gpa - shm_size;
 	last = &ram->part[nodes - 1];
+	below = align_up(initrd_size, SHM_ALIGN) + SHM_GAP + align_up(shm_size, SHM_ALIGN);
+	if (below + SHM_LOWEST > ram->size || below > last->size) {
+		snprintf(err, errlen, "guest RAM: %llu MiB cannot hold a %llu MiB initrd and the "
+			 "%llu MiB shared region (raise --memory-mb)", (unsigned long long)mem_mb,
+			 (unsigned long long)(initrd_size >> 20), (unsigned long long)(shm_size >> 20));
+		ret = -E2BIG;
+		goto fail;
+	}
+	ram->shm_base = ram->size - below;
 	ram->shm = mmap(NULL, shm_size, PROT_READ | PROT_WRITE, MAP_SHARED, last->fd,
-			(off_t)(last->size - shm_size));
+			(off_t)(ram->shm_base - last->gpa));
 	if (ram->shm == MAP_FAILED) {
 		ret = -errno;
 		ram->shm = NULL;
@@ -103,6 +127,17 @@ int vmm_ram_create(struct vmm_ram *ram, const char *run_id, uint64_t mem_mb, uns
 	return 0;
 fail:
 	vmm_ram_destroy(ram);
+	return ret;
+}
+
+int vmm_ram_check(struct vmm_ram *ram, char *err, size_t errlen)
+{
+	struct ktstr_gring g2h, h2g;
+	int ret = ktstr_shm_region_rings(ram->shm, ram->shm_size, &g2h, &h2g);
+
+	if (ret < 0)
+		snprintf(err, errlen, "shared region at 0x%llx was overwritten while the VM was "
+			 "loaded (kernel or initrd placed there?)", (unsigned long long)ram->shm_base);
 	return ret;
 }
 

@@ -85,11 +85,15 @@ struct vmm_ram {
 
 /*
  * Create one file per node (O_EXCL, 0600), size them (equal shares of
- * mem_mb, remainder to the last node), map the top shm_size bytes and
- * initialise both ring headers.  On error everything created is removed.
+ * mem_mb, remainder to the last node), map the shm region and initialise
+ * both ring headers.  The region sits just below where QEMU will load
+ * the initrd (the top of RAM), see shmram.c.  On error everything
+ * created is removed.
  */
 int vmm_ram_create(struct vmm_ram *ram, const char *run_id, uint64_t mem_mb, unsigned nodes,
-		   uint64_t shm_size, char *err, size_t errlen);
+		   uint64_t shm_size, uint64_t initrd_size, char *err, size_t errlen);
+/* After the VM is loaded, before it runs: the ring headers must be intact. */
+int vmm_ram_check(struct vmm_ram *ram, char *err, size_t errlen);
 /* Unmap, close and unlink (idempotent; safe on a zeroed struct). */
 void vmm_ram_destroy(struct vmm_ram *ram);
 /*

@@ -10,7 +10,7 @@
  *   noexit power off without sending anything
  *   hang   never power off (deadline test)
  *   panic  exit, so the kernel panics ("Attempted to kill init")
- * COM2 (/dev/ttyS1) gets a line per step.
+ * COM2 (/dev/ttyS1) and the kernel log (/dev/kmsg, so COM1) get a line per step.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,23 +22,36 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <ktstr/gring.h>
 
 static FILE *com2;
+static int kmsg = -1;	/* copy to the kernel log (COM1): works without UART IRQs */
 
 __attribute__((format(printf, 1, 2)))
 static void say(const char *fmt, ...)
 {
+	char line[512];
 	va_list ap;
+	int n;
 
-	if (!com2)
-		return;
 	va_start(ap, fmt);
-	vfprintf(com2, fmt, ap);
+	n = vsnprintf(line + 3, sizeof(line) - 3, fmt, ap);
 	va_end(ap);
-	fflush(com2);
+	if (n < 0)
+		return;
+	if (kmsg >= 0) {
+		memcpy(line, "<3>", 3);	/* above loglevel=4: reaches the console */
+		if (write(kmsg, line, strlen(line)) < 0)
+			close(kmsg), kmsg = -1;
+	}
+	if (com2) {
+		fputs(line + 3, com2);
+		fflush(com2);
+		tcdrain(fileno(com2));	/* the UART sends asynchronously: wait before poweroff */
+	}
 }
 
 static void cat_file(const char *label, const char *path)
@@ -137,6 +150,7 @@ int main(void)
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	com2 = fopen("/dev/ttyS1", "w");
+	kmsg = open("/dev/kmsg", O_WRONLY);
 	say("testinit: mode %s\n", mode);
 	if (!strcmp(mode, "panic"))
 		return 1;
