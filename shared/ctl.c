@@ -18,6 +18,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "ktstr/rundir.h"
+
 #include "ktstr/ctl.h"
 
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
@@ -78,21 +80,7 @@ enum ktstr_comp ktstr_ctl_ring_consumer(enum ktstr_ctl_ring r)
 
 int ktstr_ctl_run_id_valid(const char *id)
 {
-	size_t i, n;
-
-	if (!id)
-		return -EINVAL;
-	n = strlen(id);
-	if (n == 0 || n > KTSTR_CTL_RUN_ID_LEN || id[0] == '.' || id[0] == '-')
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		char ch = id[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
-			return -EINVAL;
-	}
-	return 0;
+	return ktstr_run_id_valid(id) ? 0 : -EINVAL;
 }
 
 int ktstr_ctl_path(const char *run_id, char *buf, size_t len)
@@ -170,7 +158,7 @@ int ktstr_ctl_create(struct ktstr_ctl *ctl, const char *run_id, const struct kts
 	if (ktstr_ctl_path(run_id, ctl->path, sizeof(ctl->path)))
 		return ctl_fail(err, errlen, -EINVAL,
 				"run id '%s': want 1-%u characters of [A-Za-z0-9._-], not starting with '.' or '-'",
-				run_id ? run_id : "(null)", KTSTR_CTL_RUN_ID_LEN);
+				run_id ? run_id : "(null)", KTSTR_RUN_ID_MAX - 1);
 	if (!info || memchr(info->ram_shm, 0, sizeof(info->ram_shm)) == NULL)
 		return ctl_fail(err, errlen, -EINVAL, "%s: RAM object name missing or not NUL-terminated",
 				ctl->path);

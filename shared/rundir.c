@@ -57,7 +57,7 @@ int ktstr_run_id_valid(const char *id)
 {
 	size_t n = id ? strlen(id) : 0;
 
-	if (n == 0 || n >= KTSTR_RUN_ID_MAX || !strcmp(id, ".") || !strcmp(id, ".."))
+	if (n == 0 || n >= KTSTR_RUN_ID_MAX || id[0] == '.' || id[0] == '-')
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = id[i];

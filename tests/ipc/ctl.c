@@ -60,8 +60,11 @@ static void test_paths(void)
 	tap_ok(ktstr_ctl_run_id_valid("") && ktstr_ctl_run_id_valid("../x") &&
 	       ktstr_ctl_run_id_valid(".hidden") && ktstr_ctl_run_id_valid("a/b") &&
 	       ktstr_ctl_run_id_valid("a b") &&
+	       ktstr_ctl_run_id_valid("-opt") &&
 	       ktstr_ctl_run_id_valid("0123456789012345678901234567890123456789012345678901234567890123"),
-	       "bad run ids rejected (empty, slash, dot-first, space, 64 chars)");
+	       "bad run ids rejected (empty, slash, dot-first, dash-first, space, 64 chars)");
+	tap_eq_i64(ktstr_ctl_run_id_valid("012345678901234567890123456789012345678901234567890123456789012"),
+		   0, "a 63-character run id is accepted");
 	tap_eq_i64(ktstr_ctl_path("ok", buf, 10), -ENAMETOOLONG, "small buffer: -ENAMETOOLONG");
 }
 
@@ -196,7 +199,7 @@ int main(void)
 		tap_skip_all("%s not writable", KTSTR_CTL_SHM_DIR);
 	snprintf(run_id, sizeof(run_id), "test-ctl-%d", (int)getpid());
 	snprintf(copy_path, sizeof(copy_path), "/dev/shm/ktstr-%s-copy", run_id);
-	tap_plan(47);
+	tap_plan(48);
 	test_paths();
 	test_create_open(&ctl);
 	test_bad_files(&ctl);

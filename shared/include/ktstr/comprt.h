@@ -6,10 +6,6 @@
  * (restart-aware), heartbeat every 100 ms from an io_uring loop, stop on
  * SIGTERM/SIGINT (signalfd) and when the VMM process goes away (pidfd on
  * the VMM slot's pid, or its slot turning DEAD).
- *
- * Include this instead of ctl.h + log.h directly: it reconciles their
- * two KTSTR_RUN_ID_MAX definitions (48 chars in ctl.h, a 64-byte buffer
- * in log.h).
  */
 #ifndef KTSTR_COMPRT_H
 #define KTSTR_COMPRT_H
@@ -19,7 +15,6 @@
 #include <stdint.h>
 
 #include "ktstr/ctl.h"
-#undef KTSTR_RUN_ID_MAX
 #include "ktstr/evloop.h"
 #include "ktstr/log.h"
 #include "ktstr/rundir.h"

@@ -26,13 +26,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ktstr/log.h"	/* KTSTR_RUN_ID_MAX */
 #include "ktstr/spsc.h"
 #include "ktstr/wire.h"
 
 #define KTSTR_CTL_MAGIC		0x4C54434Bu	/* "KCTL" little-endian */
 #define KTSTR_CTL_VERSION	1u
 #define KTSTR_CTL_HDR_SIZE	4096u		/* rings start at this offset or later */
-#define KTSTR_CTL_RUN_ID_LEN	63u		/* max chars of a run id (log.h KTSTR_RUN_ID_MAX - 1) */
 #define KTSTR_CTL_SHM_DIR	"/dev/shm"
 
 enum ktstr_comp {
@@ -117,7 +117,7 @@ struct ktstr_ctl_hdr {
 	uint32_t creator_pid;
 	uint32_t vm_state;	/* enum ktstr_vm_state, written by the VMM */
 	uint64_t vm_state_ns;	/* when vm_state last changed */
-	char	 run_id[64];
+	char	 run_id[KTSTR_RUN_ID_MAX];
 	char	 ram_shm[128];
 	uint64_t ram_size;
 	uint64_t shm_gpa;
@@ -145,7 +145,7 @@ struct ktstr_ctl {
 
 /* "/dev/shm/ktstr-<run_id>-ctl" into buf; -EINVAL bad run id, -ENAMETOOLONG. */
 int ktstr_ctl_path(const char *run_id, char *buf, size_t len);
-/* 0 if run_id is acceptable. */
+/* 0 if run_id is acceptable (ktstr_run_id_valid), else -EINVAL. */
 int ktstr_ctl_run_id_valid(const char *run_id);
 
 /*

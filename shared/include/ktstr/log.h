@@ -13,6 +13,8 @@
 #define KTSTR_LOG_H
 
 #define KTSTR_LOG_LINE_MAX 4096
+/* Run ids: 1..KTSTR_RUN_ID_MAX-1 chars of [A-Za-z0-9._-], not starting with
+ * '.' or '-' (ktstr_run_id_valid, rundir.h).  Buffer size incl. the NUL. */
 #define KTSTR_RUN_ID_MAX   64
 
 enum ktstr_log_level {
