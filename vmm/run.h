@@ -16,6 +16,7 @@
 
 #include <ktstr/ctl.h>
 #include <ktstr/gring.h>
+#include <ktstr/log.h>	/* KTSTR_RUN_ID_MAX */
 
 #include "backend.h"
 #include "vmm.h"

@@ -1,10 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * util.c — the VMM's log line and run-directory file helpers.
- *
- * Kept apart from run.h on purpose: log.h/rundir.h and ctl.h both define
- * KTSTR_RUN_ID_MAX (64 vs 48), so no file may include both.
- */
+/* util.c — the VMM's log line (log.h) and run-directory file (rundir.h) helpers. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
