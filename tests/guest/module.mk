@@ -8,3 +8,9 @@ $(eval $(call ktstr_tests,tests/guest,$(GUEST_TEST_OBJS)))
 $(foreach t,$(tests/guest_TSRCS),\
 	$(eval $(TESTBIN)/$(patsubst tests/%,%,$(basename $(t))).t: $(GUEST_TEST_OBJS)))
 $(OBJ)/tests/guest/%.o: CFLAGS += -Ivmm/guest
+
+# Test helper (not a test): plays the VMM's part of the shared ring for boot.t.
+$(TESTBIN)/guest/shmring: $(OBJ)/tests/guest/helpers/shmring.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) -lz
+all: $(TESTBIN)/guest/shmring

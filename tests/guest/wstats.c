@@ -2,6 +2,7 @@
 /* ktstr-init: worker statistics — percentiles, reservoir, gaps, migrations,
  * and the cpus_allowed union bookkeeping (wstats.h, worker.h). */
 #include "../tap.h"
+#include "guest.h"
 #include "wstats.h"
 #include "worker.h"
 
@@ -12,7 +13,7 @@ static uint64_t v[100];
 
 static void fresh(void)
 {
-	wstats_start(&w, 42, NULL);
+	wstats_start(&w, 42, NULL, 0);
 	w.start_ns = 0;
 	w.last_ckpt_ns = 0;
 	w.last_cpu = 0;
@@ -84,6 +85,16 @@ static void test_gaps(void)
 	w.last_ckpt_ns = 50 * MS;
 	wstats_block_end_at(&w, 20 * MS, 51 * MS, 0);
 	tap_eq_u64(w.lat[0], 1 * MS, "an early stamp is clamped to the block start");
+}
+
+static void test_release(void)
+{
+	uint64_t release = guest_now_ns() - 50 * MS;
+
+	wstats_start(&w, 1, NULL, release);
+	tap_eq_u64(w.start_ns, release, "wall clock starts at the release");
+	tap_ok(w.max_gap_ns >= 50 * MS, "time from release to first run is a gap (%llu ms)",
+	       (unsigned long long)(w.max_gap_ns / MS));
 }
 
 static void test_fill(void)
@@ -163,10 +174,11 @@ static void test_affinity(void)
 
 int main(void)
 {
-	tap_plan(35);
+	tap_plan(37);
 	test_percentiles();
 	test_reservoir();
 	test_gaps();
+	test_release();
 	test_fill();
 	test_allowed_union();
 	test_affinity();

@@ -211,6 +211,8 @@ static void load_scenario(struct guest *g)
 		init_error(g, d.msg);
 	}
 	free(text);
+	if (g->args.name[0])	/* the file is always /scenario: the host knows its name */
+		snprintf(g->sc->name, sizeof(g->sc->name), "%s", g->args.name);
 	if (g->args.has_topo)
 		topo = &g->args.topo;
 	else if (g->cmd.has_topo)

@@ -88,7 +88,8 @@ void guest_life(struct guest_report *r, enum ktstr_life_phase phase, const char 
 	size_t n = reason ? strnlen(reason, 4096) : 0;
 
 	guest_send2(r, KTSTR_MSG_LIFECYCLE, &ph, 1, reason, (uint32_t)n);
-	if (n)
+	/* the two progress sentinels stay bare lines, as ktstr prints them */
+	if (n && phase != KTSTR_LIFE_INIT_STARTED && phase != KTSTR_LIFE_PAYLOAD_STARTING)
 		guest_say(r, "%s: %.*s", guest_life_sentinel(phase), (int)n, reason);
 	else
 		guest_say(r, "%s", guest_life_sentinel(phase));

@@ -249,12 +249,12 @@ int guest_workers_spawn(struct guest_workers *ws, const struct guest_spawn *sp, 
 		}
 		work_group_release(&grp);
 	}
-	/* Everyone is in place: release them together. */
+	/* Everyone is in place: release them together.  The release time
+	 * goes down the pipe: the worker's clock starts then, not when it
+	 * first gets a CPU. */
 	now = guest_now_ns();
 	for (i = 0; i < sp->count; i++) {
-		char go = 'g';
-
-		if (write(start_fds[i], &go, 1) != 1) {
+		if (write(start_fds[i], &now, sizeof(now)) != (ssize_t)sizeof(now)) {
 			/* the worker died already; its status tells at stop time */
 		}
 		close(start_fds[i]);

@@ -68,7 +68,8 @@ void guest_worker_child(const struct guest_workers *ws, const struct guest_spawn
 	struct work_ctx ctx;
 	struct wstats *st;
 	sigset_t set;
-	char go, comm[16];
+	uint64_t release_ns;
+	char comm[16];
 	ssize_t n;
 
 	if (t->member_init)
@@ -88,9 +89,9 @@ void guest_worker_child(const struct guest_workers *ws, const struct guest_spawn
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 
 	do {
-		n = read(start_fd, &go, 1);
+		n = read(start_fd, &release_ns, sizeof(release_ns));
 	} while (n < 0 && errno == EINTR);
-	if (n != 1)
+	if (n != (ssize_t)sizeof(release_ns))
 		_exit(3);	/* never released: the spawn was undone */
 	close(start_fd);
 	if (sp->affinity.kind == KTSTR_AFF_LLC)
@@ -106,7 +107,7 @@ void guest_worker_child(const struct guest_workers *ws, const struct guest_spawn
 	ctx.ws = st;
 	ctx.stop = &worker_stop;
 	ctx.tmpdir = ws->tmpdir;
-	wstats_start(st, seed, &ws->shared[slot]);
+	wstats_start(st, seed, &ws->shared[slot], release_ns);
 	t->run(&ctx);
 	wstats_stop(st);
 	memset(&rep, 0, sizeof(rep));

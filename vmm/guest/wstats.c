@@ -33,7 +33,8 @@ int wstats_read_schedstat(uint64_t *run_delay_ns, uint64_t *run_count)
 	return 0;
 }
 
-void wstats_start(struct wstats *w, uint64_t seed, struct wstats_shared *shared)
+void wstats_start(struct wstats *w, uint64_t seed, struct wstats_shared *shared,
+		  uint64_t release_ns)
 {
 	int cpu;
 
@@ -42,12 +43,11 @@ void wstats_start(struct wstats *w, uint64_t seed, struct wstats_shared *shared)
 	w->shared = shared;
 	w->have_schedstat = wstats_read_schedstat(&w->run_delay0, &w->run_count0) == 0;
 	w->cpu_start_ns = thread_cpu_ns();
-	w->start_ns = guest_now_ns();
+	w->start_ns = release_ns ? release_ns : guest_now_ns();
 	w->last_ckpt_ns = w->start_ns;
+	w->last_cpu = -1;
 	cpu = sched_getcpu();
-	w->last_cpu = cpu;
-	if (cpu >= 0)
-		ktstr_cpumask_set(&w->used, (unsigned)cpu);
+	wstats_checkpoint_at(w, guest_now_ns(), cpu);	/* the wait to first run is a gap */
 }
 
 void wstats_stop(struct wstats *w)

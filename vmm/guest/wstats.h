@@ -52,8 +52,14 @@ struct wstats {
 	struct wstats_shared *shared;	/* may be NULL */
 };
 
-/* Start measuring now (reads the clocks, the CPU and /proc/self/schedstat). */
-void wstats_start(struct wstats *w, uint64_t seed, struct wstats_shared *shared);
+/*
+ * Start measuring (reads the CPU clock, the CPU and /proc/self/schedstat).
+ * Wall time and the first gap run from release_ns, when init released the
+ * worker (0: now): a worker that is not run for a while after its release
+ * shows that delay as a scheduling gap.
+ */
+void wstats_start(struct wstats *w, uint64_t seed, struct wstats_shared *shared,
+		  uint64_t release_ns);
 /* Stop measuring now. */
 void wstats_stop(struct wstats *w);
 
