@@ -180,7 +180,8 @@ static void test_yaml(void)
 	size_t len = 0;
 	FILE *f;
 	struct report_tap t = { .number = 3, .name = "steady [1n1l2c1t, x]", .verdict = &v,
-				.sched_log = "line1\n\x1b[31mred\n", .run_dir = "/tmp/r" };
+				.sched_log = "line1\n\x1b[31mred\n", .console_tail = "boot\r\nok\r\n",
+				.run_dir = "/tmp/r" };
 
 	report_record_init(&r);
 	life(&r, KTSTR_LIFE_SCHED_DIED, "bad \"quote\"\x01");
@@ -192,6 +193,7 @@ static void test_yaml(void)
 	tap_has_str(out, "\\\"quote\\\"?", "quotes escaped, control byte replaced in the message");
 	tap_ok(strchr(out, 0x1b) == NULL, "no raw escape byte from the scheduler log reaches stdout");
 	tap_has_str(out, "  scheduler_log: |\n    line1\n", "scheduler log as a literal block");
+	tap_has_str(out, "  console: |\n    boot\n    ok\n", "CRLF console lines lose the CR, not shown as '?'");
 	tap_has_str(out, "\n  ...\n", "YAML block terminated");
 	free(out);
 	report_record_free(&r);
@@ -201,7 +203,7 @@ int main(void)
 {
 	struct ktstr_diag err = { 0 };
 
-	tap_plan(24);
+	tap_plan(25);
 	tap_eq_i64(ktstr_scenario_parse_buf("t.ktstr", scen, strlen(scen), &sc, &err), 0,
 		   "fixture scenario parses %s", err.msg);
 	test_stages();

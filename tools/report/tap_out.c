@@ -42,6 +42,8 @@ static void yaml_block(FILE *f, const char *key, const char *text)
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
+		if (n && p[n - 1] == '\r')	/* serial consoles end lines with CRLF */
+			n--;
 		fputs("    ", f);
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)p[i];
@@ -49,7 +51,7 @@ static void yaml_block(FILE *f, const char *key, const char *text)
 			fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, f);
 		}
 		fputc('\n', f);
-		p += n + (nl ? 1 : 0);
+		p = nl ? nl + 1 : p + n;
 	}
 }
 
