@@ -104,7 +104,9 @@ static char *slurp(const char *path, size_t *len, char *why, size_t whylen)
 __attribute__((noreturn)) static void finish(struct guest *g, int code, uint32_t steps_done,
 					     uint64_t elapsed_ms)
 {
-	if (g->sc)
+	/* Results only for a scenario that started: before that there are
+	 * none, and the lifecycle frames already say what went wrong. */
+	if (g->sc && g->start_ns)
 		guest_results_send(g, steps_done, elapsed_ms);
 	guest_sched_stop(g);
 	guest_send_exit(&g->rep, code);
