@@ -280,8 +280,8 @@ static int cpio_normalize(const char *path, char *out, size_t outsz)
 	return (int)o;
 }
 
-/* Emit every missing parent of `name` as a 0755 directory. */
-static int cpio_parents(struct ktstr_cpio_writer *w, char *name)
+/* Emit (or with !emit, only record) every missing parent of `name` as a 0755 directory. */
+static int cpio_parents(struct ktstr_cpio_writer *w, char *name, bool emit)
 {
 	char *s;
 	int rc;
@@ -299,10 +299,11 @@ static int cpio_parents(struct ktstr_cpio_writer *w, char *name)
 		rc = 0;
 		if (!pp) {
 			rc = pathset_add(&w->seen, name, S_IFDIR | 0755);
-			if (!rc)
-				rc = cpio_header(w, name, w->next_ino++, S_IFDIR | 0755, 2, 0, 0, 0);
-			else
+			if (rc)
 				cpio_fail(w, rc, "cpio: out of memory");
+			else if (emit)
+				rc = cpio_header(w, name, w->next_ino, S_IFDIR | 0755, 2, 0, 0, 0);
+			w->next_ino++;
 		}
 		*s = '/';
 		if (rc)
@@ -316,8 +317,8 @@ static int cpio_parents(struct ktstr_cpio_writer *w, char *name)
  * duplicates, emit parents, record.  Returns 1 for "already there, same
  * directory" (a no-op), 0 to go on, or a negative errno.
  */
-static int cpio_begin(struct ktstr_cpio_writer *w, const char *path, uint32_t type,
-		      mode_t perm, char *name, size_t namesz)
+static int cpio_begin_(struct ktstr_cpio_writer *w, const char *path, uint32_t type,
+		       mode_t perm, char *name, size_t namesz, bool emit)
 {
 	uint32_t mode = type | (uint32_t)perm;
 	struct cpio_path *pp;
@@ -346,11 +347,33 @@ static int cpio_begin(struct ktstr_cpio_writer *w, const char *path, uint32_t ty
 		return cpio_fail(w, -EEXIST, "cpio: /%s: already in the archive (mode %o)", name,
 				 pp->mode);
 	}
-	rc = cpio_parents(w, name);
+	rc = cpio_parents(w, name, emit);
 	if (rc)
 		return rc;
 	if (pathset_add(&w->seen, name, mode))
 		return cpio_fail(w, -ENOMEM, "cpio: out of memory");
+	return 0;
+}
+
+static int cpio_begin(struct ktstr_cpio_writer *w, const char *path, uint32_t type,
+		      mode_t perm, char *name, size_t namesz)
+{
+	return cpio_begin_(w, path, type, perm, name, namesz, true);
+}
+
+int ktstr_cpio_assume(struct ktstr_cpio_writer *w, const char *path, mode_t mode)
+{
+	char name[KTSTR_CPIO_NAME_MAX];
+	uint32_t type = (uint32_t)mode & S_IFMT;
+	int rc;
+
+	if (type != S_IFDIR && type != S_IFREG && type != S_IFLNK && type != S_IFCHR)
+		return cpio_fail(w, -EINVAL, "cpio: %s: assumed entry of unsupported type %o",
+				 path, type);
+	rc = cpio_begin_(w, path, type, mode & 07777, name, sizeof(name), false);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	w->next_ino++;	/* numbering continues as if the entry were in this stream */
 	return 0;
 }
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Boot the cached ktstr kernel under QEMU TCG with an initramfs from
 # ktstr-initramfs: a static /init (fixture tinit) reports what the kernel
-# unpacked (the sentinel, a payload file, /tmp's mode) and runs a
+# unpacked (the sentinel and a payload from the per-run gzip member,
+# /tmp's mode after that member wrote below it) and runs a
 # dynamically linked /scheduler (fixture dynz: libz + libc + ld-linux),
 # which proves the interpreter and library closure land where ld.so looks.
 set -u
@@ -24,8 +25,9 @@ ok() { n=$((n+1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n
 T=$(mktemp -d /tmp/ktstr-ir-boot.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 printf 'hello-from-host' > "$T/payload"
+# payload and a file under /tmp go into the second (per-run) gzip member
 "$BIN" -o "$T/initrd.cpio.gz" --init "$FIX/tinit" --scheduler "$FIX/dynz" \
-	--file "$T/payload:/etc/payload:0400" 2>"$T/e"
+	--run-file "$T/payload:/etc/payload:0400" --run-text /tmp/run/x=1 2>"$T/e"
 ok $? "archive built"
 echo "# kernel $K, tsc_early_khz=$khz"
 timeout 120 qemu-system-x86_64 -M microvm -accel tcg -cpu max -smp 1 -m 512M \
@@ -37,8 +39,8 @@ tr -d '\r' < "$T/console" > "$T/c"
 [ $rc = 0 ]; ok $? "QEMU exited by itself (guest powered off), rc=$rc"
 grep -q 'KTSTR-TINIT: pid=1$' "$T/c"; ok $? "/init ran as PID 1"
 grep -q 'KTSTR-TINIT: sentinel=present$' "$T/c"; ok $? "/.ktstr_init_ok was unpacked"
-grep -q 'KTSTR-TINIT: payload=hello-from-host$' "$T/c"; ok $? "--file payload unpacked byte-exact"
-grep -q 'KTSTR-TINIT: tmp-mode=1777$' "$T/c"; ok $? "/tmp unpacked with mode 1777"
+grep -q 'KTSTR-TINIT: payload=hello-from-host$' "$T/c"; ok $? "payload from the second gzip member unpacked byte-exact"
+grep -q 'KTSTR-TINIT: tmp-mode=1777$' "$T/c"; ok $? "/tmp keeps mode 1777 after the second member added /tmp/run"
 grep -q 'KTSTR-DYNZ: zlib ' "$T/c" && grep -q 'KTSTR-TINIT: scheduler-exit=7$' "$T/c"
 ok $? "dynamic /scheduler ran through the packed ld-linux, libz and libc"
 ! grep -qi 'initramfs unpacking failed\|junk in compressed archive\|broken padding' "$T/c"

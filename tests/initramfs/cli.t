@@ -43,15 +43,18 @@ ok $miss "archive has /init, /scheduler, busybox, the interpreter, libz, libc, u
 [ "$(grep -c ' lib/x86_64-linux-gnu/libc.so.6$' "$T/list")" = 1 ]; ok $? "libc once although two executables need it"
 
 if command -v cpio >/dev/null && command -v gzip >/dev/null; then
-	mkdir "$T/x1" && (cd "$T/x1" && gzip -dc "$T/a.cpio.gz" | cpio -idm --quiet 2>"$T/cpioerr")
-	ok $? "GNU cpio extracts the archive"
+	# two archives back to back (base, run member); -C 1 stops cpio exactly at each trailer
+	mkdir "$T/x1" && (cd "$T/x1" && gzip -dc "$T/a.cpio.gz" |
+		(cpio -idm -C 1 --quiet && cpio -idm -C 1 --quiet) 2>"$T/cpioerr")
+	ok $? "GNU cpio extracts the archive (both members)"
 	cmp -s "$T/x1/etc/payload" "$T/payload" && cmp -s "$T/x1/scheduler" "$FIX/dynz" &&
 	  cmp -s "$T/x1/lib/x86_64-linux-gnu/libc.so.6" /lib/x86_64-linux-gnu/libc.so.6
 	ok $? "extracted files are byte-identical to their sources"
 	[ "$(stat -c %a "$T/x1/etc/payload")" = 600 ] && [ "$(stat -c %a "$T/x1/init")" = 755 ]
 	ok $? "extracted modes: payload 600, init 755"
 	[ "$(readlink "$T/x1/bin/sh")" = busybox ]; ok $? "bin/sh symlink extracted"
-	gzip -dc "$T/a.cpio.gz" | cpio -t --quiet 2>/dev/null | tail -n1 | grep -qx '.ktstr_init_ok'
+	gzip -dc "$T/a.cpio.gz" | (cpio -t -C 1 --quiet >/dev/null; cpio -t -C 1 --quiet) 2>/dev/null |
+		tail -n1 | grep -qx '.ktstr_init_ok'
 	ok $? "cpio -t also lists .ktstr_init_ok last"
 else
 	for i in 1 2 3 4 5; do skip "GNU cpio/gzip not installed" "independent extraction"; done
@@ -72,6 +75,31 @@ printf 'changed' > "$T/payload2"
 grep -q 'cache miss' "$T/e"; ok $? "different inputs: miss"
 "$BIN" -v -o "$T/c4.cpio.gz" --cache-dir "$T/cache/sub" --init "$FIX/tinit" --file "$T/payload2:/etc/payload:600" 2>"$T/e"
 grep -q 'cache miss' "$T/e"; ok $? "same contents, other mode: miss"
+
+# --- per-run entries: a second gzip member, outside the cache key ---
+RB=(--init "$FIX/tinit" --busybox /bin/busybox)
+"$BIN" -v -o "$T/r1.cpio.gz" --cache-dir "$T/rcache" "${RB[@]}" --run-file "$T/payload:/tmp/run/payload" --run-text /args=one 2>"$T/e"
+grep -q 'cache miss' "$T/e"; ok $? "run entries: first build misses"
+"$BIN" -v -o "$T/r2.cpio.gz" --cache-dir "$T/rcache" "${RB[@]}" --run-file "$T/payload2:/tmp/run/payload" --run-text /args=two 2>"$T/e"
+grep -q 'cache hit' "$T/e"; ok $? "other run entries, same base: hit"
+[ "$(ls "$T/rcache" | wc -l)" = 1 ]; ok $? "one cache file for both runs"
+"$BIN" -o "$T/r2b.cpio.gz" "${RB[@]}" --run-file "$T/payload2:/tmp/run/payload" --run-text /args=two
+cmp -s "$T/r2.cpio.gz" "$T/r2b.cpio.gz"; ok $? "cached and uncached builds with run entries are identical"
+"$BIN" --list "$T/r2.cpio.gz" > "$T/list2"
+tail -n4 "$T/list2" | awk '{print $NF}' | tr '\n' ' ' | grep -qx 'tmp/run tmp/run/payload args .ktstr_init_ok '
+ok $? "run member: its new parent, the run entries, then the sentinel, last"
+[ "$(grep -c ' tmp$' "$T/list2")" = 1 ]; ok $? "/tmp is not re-emitted by the run member (its mode survives)"
+if command -v gzip >/dev/null; then
+	gzip -dc "$T/r2.cpio.gz" | cmp -s - <(gzip -dc "$T/rcache"/*.cpio.gz; gzip -dc "$T/r2.cpio.gz" | tail -c +$(( $(gzip -dc "$T/rcache"/*.cpio.gz | wc -c) + 1 )))
+	ok $? "the output starts with the cached base member"
+	[ "$(gzip -dc "$T/r2.cpio.gz" | grep -c -a 'TRAILER!!!')" = 2 ]; ok $? "two trailers: base and run member"
+else
+	skip "gzip not installed" "base member prefix"; skip "gzip not installed" "two trailers"
+fi
+"$BIN" -o "$T/keep2" "${RB[@]}" --run-text /init=x 2>"$T/e"; [ $? = 1 ] && grep -q '/init: already in the archive' "$T/e"
+ok $? "a run entry that repeats a base path: exit 1"
+"$BIN" -o "$T/x" --init "$FIX/tinit" --run-file bad 2>"$T/e"; [ $? = 2 ] && grep -q -- '--run-file bad' "$T/e"
+ok $? "bad --run-file spec: exit 2 naming the option"
 
 # --- errors: exit 1, nothing at OUT, an existing OUT untouched ---
 echo old > "$T/keep"

@@ -245,6 +245,45 @@ static void test_errors(void)
 	close(fd);
 }
 
+/* A second archive that assumes the first's paths (the cached-base case). */
+static void test_assume(void)
+{
+	struct ktstr_cpio_writer *w;
+	struct seen *s = calloc(1, sizeof(*s));
+	char path[] = "/tmp/ktstr-cpio-assume.XXXXXX", err[256];
+	unsigned char buf[4096];
+	ssize_t n;
+	size_t k;
+	int fd = mkstemp(path);
+
+	if (fd < 0 || !s || ktstr_cpio_open(&w, fd, -1, KTSTR_CPIO_RAW, err, sizeof(err))) {
+		tap_skip("cannot create a temp file", "assume");
+		return;
+	}
+	unlink(path);
+	tap_eq_i64(ktstr_cpio_assume(w, "/tmp", S_IFDIR | 01777), 0, "assume /tmp 01777");
+	tap_eq_i64(ktstr_cpio_assume(w, "/a/b/one", S_IFREG | 0600), 0, "assume /a/b/one (and parents)");
+	tap_eq_i64(ktstr_cpio_assume(w, "/p", S_IFIFO | 0600), -EINVAL, "assume of a FIFO refused");
+	tap_eq_i64(ktstr_cpio_add_data(w, "/tmp/run", 0644, "r", 1), 0, "add /tmp/run");
+	tap_eq_i64(ktstr_cpio_add_data(w, "/a/b/new", 0644, "n", 1), 0, "add /a/b/new");
+	tap_eq_i64(ktstr_cpio_add_data(w, "/a/b/one", 0644, "x", 1), -EEXIST,
+		   "an assumed path is a duplicate");
+	tap_eq_i64(ktstr_cpio_add_data(w, "/a/b/one/x", 0644, "x", 1), -ENOTDIR,
+		   "below an assumed file: not a directory");
+	tap_eq_i64(ktstr_cpio_finish(w, NULL), 0, "finish");
+	ktstr_cpio_free(w);
+	n = pread(fd, buf, sizeof(buf), 0);
+	close(fd);
+	tap_eq_i64(n > 0 ? ktstr_cpio_parse(buf, (size_t)n, collect, s, err, sizeof(err)) : -1, 0,
+		   "second archive parses");
+	tap_ok(s->n == 3 && !strcmp(s->e[0].name, "tmp/run") && !strcmp(s->e[1].name, "a/b/new"),
+	       "assumed parents are not re-emitted (a re-emitted /tmp would reset its mode)");
+	/* assumed: tmp(1) a(2) a/b(3) a/b/one(4) -> tmp/run is inode 5 */
+	tap_ok(find_entry(s, "tmp/run", &k) && s->e[k].ino == 5,
+	       "inode numbering continues after the assumed entries");
+	free(s);
+}
+
 int main(void)
 {
 	char src[] = "/tmp/ktstr-cpio-src.XXXXXX", err[256];
@@ -286,6 +325,7 @@ int main(void)
 	free(loaded);
 
 	test_errors();
+	test_assume();
 	free(raw);
 	free(gz);
 	free(gz2);

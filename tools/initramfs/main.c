@@ -26,7 +26,8 @@
 struct ir_opts {
 	const char *out, *init, *scheduler, *busybox, *cache_dir, *list;
 	const char **files, **texts;	/* as given, in order */
-	size_t nfiles, ntexts;
+	const char **run_files, **run_texts;
+	size_t nfiles, ntexts, nrun_files, nrun_texts;
 	int level;
 	bool verbose;
 };
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: " PROG " -o OUT.cpio.gz --init PATH [--scheduler PATH] [--busybox PATH]\n"
 "         [--file SRC:/DEST[:MODE]]... [--text /DEST=CONTENT]... [--cache-dir DIR]\n"
+"         [--run-file SRC:/DEST[:MODE]]... [--run-text /DEST=CONTENT]...\n"
 "       " PROG " --list ARCHIVE\n"
 "\n"
 "Build a gzip-compressed cpio (newc) initramfs for a ktstr guest, deterministically\n"
@@ -48,7 +50,12 @@ static void usage(FILE *f)
 "      --file SRC:/DEST[:MODE]  add file SRC at DEST; MODE in octal (default: SRC's\n"
 "                            permission bits); SRC must not contain \":/\"; repeatable\n"
 "      --text /DEST=CONTENT  add a file with exactly CONTENT, mode 0644; repeatable\n"
-"      --cache-dir DIR       reuse DIR/<hash>.cpio.gz built from identical inputs\n"
+"      --run-file SRC:/DEST[:MODE], --run-text /DEST=CONTENT\n"
+"                            per-run entries (scenario, arguments): like --file and\n"
+"                            --text, but in a second gzip member after the base and\n"
+"                            not part of the cache key\n"
+"      --cache-dir DIR       reuse DIR/<hash>.cpio.gz, the base member built from\n"
+"                            identical inputs (everything but the per-run entries)\n"
 "      --level N             gzip level 0-9 (default 6)\n"
 "      --list ARCHIVE        list the entries of ARCHIVE (gzip or plain) and exit\n"
 "  -v, --verbose             print the entries and the cache decision on stderr\n"
@@ -58,7 +65,8 @@ static void usage(FILE *f)
 "interpreter and DT_NEEDED closure, at the same paths as on this host\n"
 "(see docs/initramfs.md for the search rules); \"#!\" scripts bring nothing.\n"
 "Basic directories (/dev /proc /sys /sys/fs/cgroup /tmp /run ...) and\n"
-"/dev/console are included; the last entry is an empty " IR_SENTINEL ".\n"
+"/dev/console are included; the last entry is an empty " IR_SENTINEL "\n"
+"(in the second member, after the per-run entries).\n"
 "\n"
 "Exit status: 0 success, 1 error (nothing is written at OUT), 2 usage error.\n");
 }
@@ -77,7 +85,10 @@ static int usage_err(const char *fmt, ...)
 	return 2;
 }
 
-enum { OPT_INIT = 256, OPT_SCHED, OPT_BUSYBOX, OPT_FILE, OPT_TEXT, OPT_CACHE, OPT_LEVEL, OPT_LIST };
+enum {
+	OPT_INIT = 256, OPT_SCHED, OPT_BUSYBOX, OPT_FILE, OPT_TEXT, OPT_RUN_FILE, OPT_RUN_TEXT,
+	OPT_CACHE, OPT_LEVEL, OPT_LIST,
+};
 
 static int parse_args(int argc, char **argv, struct ir_opts *o)
 {
@@ -88,6 +99,8 @@ static int parse_args(int argc, char **argv, struct ir_opts *o)
 		{ "busybox", required_argument, NULL, OPT_BUSYBOX },
 		{ "file", required_argument, NULL, OPT_FILE },
 		{ "text", required_argument, NULL, OPT_TEXT },
+		{ "run-file", required_argument, NULL, OPT_RUN_FILE },
+		{ "run-text", required_argument, NULL, OPT_RUN_TEXT },
 		{ "cache-dir", required_argument, NULL, OPT_CACHE },
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "list", required_argument, NULL, OPT_LIST },
@@ -101,7 +114,9 @@ static int parse_args(int argc, char **argv, struct ir_opts *o)
 	o->level = 6;
 	o->files = calloc((size_t)argc, sizeof(*o->files));
 	o->texts = calloc((size_t)argc, sizeof(*o->texts));
-	if (!o->files || !o->texts)
+	o->run_files = calloc((size_t)argc, sizeof(*o->run_files));
+	o->run_texts = calloc((size_t)argc, sizeof(*o->run_texts));
+	if (!o->files || !o->texts || !o->run_files || !o->run_texts)
 		return usage_err("out of memory");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:vh", lo, NULL)) != -1) {
@@ -112,6 +127,8 @@ static int parse_args(int argc, char **argv, struct ir_opts *o)
 		case OPT_BUSYBOX: o->busybox = optarg; break;
 		case OPT_FILE: o->files[o->nfiles++] = optarg; break;
 		case OPT_TEXT: o->texts[o->ntexts++] = optarg; break;
+		case OPT_RUN_FILE: o->run_files[o->nrun_files++] = optarg; break;
+		case OPT_RUN_TEXT: o->run_texts[o->nrun_texts++] = optarg; break;
 		case OPT_CACHE: o->cache_dir = optarg; break;
 		case OPT_LIST: o->list = optarg; break;
 		case 'v': o->verbose = true; break;
@@ -142,7 +159,8 @@ static int parse_args(int argc, char **argv, struct ir_opts *o)
 /* ---- --file / --text ---- */
 
 /* Split SRC:/DEST[:MODE].  0, or 2 after a usage message. */
-static int parse_file_spec(const char *spec, char **src, char **dest, long *mode)
+static int parse_file_spec(const char *opt, const char *spec, char **src, char **dest,
+			   long *mode)
 {
 	const char *last = strrchr(spec, ':'), *sep;
 	size_t n;
@@ -159,7 +177,7 @@ static int parse_file_spec(const char *spec, char **src, char **dest, long *mode
 	}
 	sep = strstr(spec, ":/");
 	if (!sep || sep == spec || (size_t)(sep - spec) >= n || (size_t)(sep - spec) + 2 > n)
-		return usage_err("--file %s: want SRC:/DEST[:MODE]", spec);
+		return usage_err("%s %s: want SRC:/DEST[:MODE]", opt, spec);
 	*src = strndup(spec, (size_t)(sep - spec));
 	*dest = strndup(sep + 1, n - (size_t)(sep - spec) - 1);
 	if (!*src || !*dest)
@@ -167,24 +185,32 @@ static int parse_file_spec(const char *spec, char **src, char **dest, long *mode
 	return 0;
 }
 
-static int check_specs(const struct ir_opts *o)
+static int check_specs_(const char *const *files, size_t nfiles, const char *const *texts,
+			size_t ntexts, const char *fopt, const char *topt)
 {
 	size_t i;
 
-	for (i = 0; i < o->nfiles; i++) {
+	for (i = 0; i < nfiles; i++) {
 		char *s = NULL, *d = NULL;
 		long m;
-		int rc = parse_file_spec(o->files[i], &s, &d, &m);
+		int rc = parse_file_spec(fopt, files[i], &s, &d, &m);
 
 		free(s);
 		free(d);
 		if (rc)
 			return rc;
 	}
-	for (i = 0; i < o->ntexts; i++)
-		if (o->texts[i][0] != '/' || !strchr(o->texts[i], '='))
-			return usage_err("--text %s: want /DEST=CONTENT", o->texts[i]);
+	for (i = 0; i < ntexts; i++)
+		if (texts[i][0] != '/' || !strchr(texts[i], '='))
+			return usage_err("%s %s: want /DEST=CONTENT", topt, texts[i]);
 	return 0;
+}
+
+static int check_specs(const struct ir_opts *o)
+{
+	return check_specs_(o->files, o->nfiles, o->texts, o->ntexts, "--file", "--text") ?:
+	       check_specs_(o->run_files, o->nrun_files, o->run_texts, o->nrun_texts,
+			    "--run-file", "--run-text");
 }
 
 /* ---- building the plan ---- */
@@ -256,16 +282,17 @@ static int plan_deps(struct ir_plan *p, const struct ktstr_elfdeps *deps, char *
 	return 0;
 }
 
-static int plan_user(struct ir_plan *p, const struct ir_opts *o, char *err, size_t errlen)
+static int plan_user(struct ir_plan *p, const char *const *files, size_t nfiles,
+		     const char *const *texts, size_t ntexts, char *err, size_t errlen)
 {
 	size_t i;
 
-	for (i = 0; i < o->nfiles; i++) {
+	for (i = 0; i < nfiles; i++) {
 		char *s, *d;
 		long m;
 		int rc;
 
-		if (parse_file_spec(o->files[i], &s, &d, &m))
+		if (parse_file_spec("--file", files[i], &s, &d, &m))
 			return -1;
 		rc = ir_plan_file(p, d, m, s, err, errlen);
 		free(s);
@@ -273,9 +300,9 @@ static int plan_user(struct ir_plan *p, const struct ir_opts *o, char *err, size
 		if (rc)
 			return -1;
 	}
-	for (i = 0; i < o->ntexts; i++) {
-		const char *eq = strchr(o->texts[i], '=');
-		char *d = strndup(o->texts[i], (size_t)(eq - o->texts[i]));
+	for (i = 0; i < ntexts; i++) {
+		const char *eq = strchr(texts[i], '=');
+		char *d = strndup(texts[i], (size_t)(eq - texts[i]));
 		int rc = d ? ir_plan_data(p, d, 0644, eq + 1, strlen(eq + 1)) : -ENOMEM;
 
 		free(d);
@@ -308,7 +335,11 @@ static int build_plan(struct ir_plan *p, const struct ir_opts *o, char *err, siz
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (plan_deps(p, &deps, err, errlen) || plan_user(p, o, err, errlen))
+	if (plan_deps(p, &deps, err, errlen) ||
+	    plan_user(p, o->files, o->nfiles, o->texts, o->ntexts, err, errlen))
+		goto out;
+	p->run = true;	/* second member: per-run entries, then the sentinel */
+	if (plan_user(p, o->run_files, o->nrun_files, o->run_texts, o->nrun_texts, err, errlen))
 		goto out;
 	if (ir_plan_data(p, IR_SENTINEL, 0644, "", 0)) {
 		snprintf(err, errlen, "out of memory");
@@ -328,8 +359,9 @@ static void print_plan(const struct ir_plan *p)
 	for (i = 0; i < p->n; i++) {
 		const struct ir_entry *e = &p->v[i];
 
-		fprintf(stderr, PROG ": %c%04o %10zu %s%s%s\n", kinds[e->kind], e->mode, e->len,
-			e->dest, e->target ? " -> " : "", e->target ? e->target : "");
+		fprintf(stderr, PROG ": %c%04o %10zu %s%s%s%s\n", kinds[e->kind], e->mode, e->len,
+			e->dest, e->target ? " -> " : "", e->target ? e->target : "",
+			e->run ? "  (run member)" : "");
 	}
 }
 
@@ -418,5 +450,7 @@ out:
 	ir_plan_free(&p);
 	free(o.files);
 	free(o.texts);
+	free(o.run_files);
+	free(o.run_texts);
 	return rc;
 }

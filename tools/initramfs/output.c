@@ -72,18 +72,26 @@ int ir_atomic_commit(int fd, const char *tmp, const char *final, char *err, size
 	return 0;
 }
 
-int ir_write_plan(const char *final, const struct ir_plan *p, char *err, size_t errlen)
+/* Write the base member (run=false) or both members (run=true) to final. */
+static int write_members(const char *final, const struct ir_plan *p, bool both, char *err,
+			 size_t errlen)
 {
 	char tmp[PATH_MAX + 32];
 	int fd = ir_atomic_open(final, tmp, sizeof(tmp), err, errlen);
 
 	if (fd < 0)
 		return -1;
-	if (ir_plan_write(p, fd, err, errlen)) {
+	if (ir_plan_write(p, false, fd, err, errlen) ||
+	    (both && ir_plan_write(p, true, fd, err, errlen))) {
 		ir_atomic_abort(fd, tmp);
 		return -1;
 	}
 	return ir_atomic_commit(fd, tmp, final, err, errlen);
+}
+
+int ir_write_plan(const char *final, const struct ir_plan *p, char *err, size_t errlen)
+{
+	return write_members(final, p, true, err, errlen);
 }
 
 static int write_all(int fd, const unsigned char *b, size_t n)
@@ -101,14 +109,16 @@ static int write_all(int fd, const unsigned char *b, size_t n)
 	return 0;
 }
 
-int ir_copy_file(const char *src, const char *final, char *err, size_t errlen)
+/* final = the cached base member at `base` + a fresh run member. */
+static int write_from_base(const char *base, const struct ir_plan *p, const char *final,
+			   char *err, size_t errlen)
 {
 	char tmp[PATH_MAX + 32];
 	unsigned char *b;
 	size_t len;
 	int fd;
 
-	if (ir_read_file(src, IR_FILE_MAX * 4, &b, &len, NULL, err, errlen))
+	if (ir_read_file(base, IR_FILE_MAX * 4, &b, &len, NULL, err, errlen))
 		return -1;
 	fd = ir_atomic_open(final, tmp, sizeof(tmp), err, errlen);
 	if (fd < 0) {
@@ -122,6 +132,10 @@ int ir_copy_file(const char *src, const char *final, char *err, size_t errlen)
 		return -1;
 	}
 	free(b);
+	if (ir_plan_write(p, true, fd, err, errlen)) {
+		ir_atomic_abort(fd, tmp);
+		return -1;
+	}
 	return ir_atomic_commit(fd, tmp, final, err, errlen);
 }
 
@@ -164,7 +178,7 @@ int ir_cache_output(const char *dir, const struct ir_plan *p, const char *final,
 	if (mkdir_p(dir, err, errlen))
 		return -1;
 	*hit = !stat(path, &st) && S_ISREG(st.st_mode);
-	if (!*hit && ir_write_plan(path, p, err, errlen))
+	if (!*hit && write_members(path, p, false, err, errlen))
 		return -1;
-	return ir_copy_file(path, final, err, errlen);
+	return write_from_base(path, p, final, err, errlen);
 }

@@ -18,13 +18,12 @@ int ir_atomic_commit(int fd, const char *tmp, const char *final, char *err, size
 /* Close and unlink tmp. */
 void ir_atomic_abort(int fd, const char *tmp);
 
-/* Write the archive of p to final atomically.  0 or -1 with a message. */
+/* Write the archive of p (base + run member) to final atomically.  0 or -1. */
 int ir_write_plan(const char *final, const struct ir_plan *p, char *err, size_t errlen);
-/* Copy src to final atomically. */
-int ir_copy_file(const char *src, const char *final, char *err, size_t errlen);
 /*
- * Make final from the cache: dir/<16 hex FNV-1a of the plan>.cpio.gz is
- * built (atomically) if absent, then copied to final.  *hit tells which.
+ * Make final from the cache: dir/<16 hex FNV-1a of the base>.cpio.gz
+ * holds the base member; it is built (atomically) if absent, then
+ * copied to final followed by a fresh run member.  *hit tells which.
  */
 int ir_cache_output(const char *dir, const struct ir_plan *p, const char *final, bool *hit,
 		    char *err, size_t errlen);

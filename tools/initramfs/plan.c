@@ -35,6 +35,7 @@ static struct ir_entry *plan_push(struct ir_plan *p, enum ir_kind kind, const ch
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;
 	e->mode = mode;
+	e->run = p->run;
 	e->dest = strdup(dest);
 	if (!e->dest)
 		return NULL;
@@ -208,10 +209,11 @@ uint64_t ir_plan_hash(const struct ir_plan *p)
 
 	fnv_str(&f, IR_FORMAT_VERSION);
 	fnv_u64(&f, (uint64_t)(int64_t)p->level);
-	fnv_u64(&f, p->n);
 	for (i = 0; i < p->n; i++) {
 		const struct ir_entry *e = &p->v[i];
 
+		if (e->run)
+			continue;
 		fnv_u64(&f, e->kind);
 		fnv_str(&f, e->dest);
 		fnv_u64(&f, e->mode);
@@ -240,7 +242,12 @@ static int plan_entry(struct ktstr_cpio_writer *w, const struct ir_entry *e)
 	return -EINVAL;
 }
 
-int ir_plan_write(const struct ir_plan *p, int fd, char *err, size_t errlen)
+static mode_t entry_type(enum ir_kind k)
+{
+	return k == IR_DIR ? S_IFDIR : k == IR_FILE ? S_IFREG : k == IR_LINK ? S_IFLNK : S_IFCHR;
+}
+
+int ir_plan_write(const struct ir_plan *p, bool run, int fd, char *err, size_t errlen)
 {
 	struct ktstr_cpio_writer *w;
 	size_t i;
@@ -248,8 +255,13 @@ int ir_plan_write(const struct ir_plan *p, int fd, char *err, size_t errlen)
 
 	if (rc)
 		return -1;
+	/* The run member knows the base's paths: no parent re-emitted, no duplicate. */
+	for (i = 0; i < p->n && !rc && run; i++)
+		if (!p->v[i].run)
+			rc = ktstr_cpio_assume(w, p->v[i].dest, entry_type(p->v[i].kind) | p->v[i].mode);
 	for (i = 0; i < p->n && !rc; i++)
-		rc = plan_entry(w, &p->v[i]);
+		if (p->v[i].run == run)
+			rc = plan_entry(w, &p->v[i]);
 	if (!rc)
 		rc = ktstr_cpio_finish(w, NULL);
 	if (rc)

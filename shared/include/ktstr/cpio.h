@@ -71,6 +71,16 @@ int ktstr_cpio_add_symlink(struct ktstr_cpio_writer *w, const char *path, const 
 int ktstr_cpio_add_chardev(struct ktstr_cpio_writer *w, const char *path, mode_t mode,
 			   unsigned int major, unsigned int minor);
 
+/*
+ * Record that `path` (mode: file type + permission bits) already exists
+ * in an archive unpacked before this one (e.g. a cached base archive
+ * this one is appended to), without writing it: parents are then not
+ * re-emitted (which would reset their mode), a duplicate is refused, and
+ * inode numbering continues as in one archive.  Assume the earlier
+ * archive's entries in its order, before adding anything.
+ */
+int ktstr_cpio_assume(struct ktstr_cpio_writer *w, const char *path, mode_t mode);
+
 /* Write the trailer and flush.  *bytes (if non-NULL): bytes written to fd. */
 int ktstr_cpio_finish(struct ktstr_cpio_writer *w, uint64_t *bytes);
 /* Free the writer (after finish, or to abandon a failed archive). */
