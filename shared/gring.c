@@ -93,12 +93,18 @@ int ktstr_shm_region_init(void *base, size_t size)
 	return 0;
 }
 
-static int ring_validate(const struct ktstr_gring *r)
+/* Capacity of a header with the right magic and version, else 0 (read once). */
+static uint32_t ring_checked_capacity(const struct ktstr_gring *r)
 {
 	if (__atomic_load_n(&r->hdr->magic, __ATOMIC_ACQUIRE) != KTSTR_RING_MAGIC ||
-	    ld32(&r->hdr->version) != KTSTR_RING_VERSION || ring_capacity(r) == 0)
-		return -EPROTO;
-	return 0;
+	    ld32(&r->hdr->version) != KTSTR_RING_VERSION)
+		return 0;
+	return ring_capacity(r);
+}
+
+static int ring_validate(const struct ktstr_gring *r)
+{
+	return ring_checked_capacity(r) ? 0 : -EPROTO;
 }
 
 int ktstr_shm_region_rings(void *base, size_t size, struct ktstr_gring *g2h,
@@ -205,9 +211,9 @@ int ktstr_gring_drain(struct ktstr_gring *r, ktstr_frame_cb cb, void *ctx)
 	uint32_t cap;
 	int n = 0, err = 0;
 
-	if (ring_validate(r))
+	cap = ring_checked_capacity(r);
+	if (cap == 0)
 		return -EPROTO;
-	cap = ring_capacity(r);
 	rd0 = rd = ld64(&r->hdr->read_ptr);
 	w = ld64_acq(&r->hdr->write_ptr);
 	if (w - rd > cap)
