@@ -17,7 +17,7 @@ N=0 FAIL=0
 
 ok() { N=$((N + 1)); if [ "$1" -eq 0 ]; then echo "ok $N - $2"; else echo "not ok $N - $2"; FAIL=$((FAIL + 1)); fi; }
 
-echo "TAP version 14"
+echo "TAP version 13"
 entry=$("$SRC/tools/ktstr-kernel" resolve 2>/dev/null) || { echo "1..0 # SKIP no cached sched_ext kernel (tools/ktstr-kernel build)"; exit 0; }
 command -v qemu-system-x86_64 >/dev/null || { echo "1..0 # SKIP qemu-system-x86_64 not installed"; exit 0; }
 [ -x "$INIT" ] && [ -x "$SHMRING" ] && [ -x "$BUILD/bin/ktstr-initramfs" ] ||
@@ -29,7 +29,7 @@ simple=$("$SRC/tools/ktstr-kernel" sched-path scx_simple 2>/dev/null || true)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-guest-boot.XXXXXX")
 RAM=/dev/shm/ktstr-guest-boot-$$
 trap 'rm -rf "$WORK"; rm -f "$RAM"' EXIT
-echo "1..18"
+echo "1..17"
 echo "# kernel $entry"
 
 # boot NAME SCHEDULER_PATH|"" : leaves $WORK/NAME.frames, .guest, .console
