@@ -34,51 +34,51 @@ static void copy_str(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-int qmp_parse_line(struct qjson *js, char *line, size_t len, int64_t *id, struct qmp_reply *rep,
+int qmp_parse_line(struct ktstr_qjson *js, char *line, size_t len, int64_t *id, struct qmp_reply *rep,
 		   struct qmp_event *ev)
 {
 	int ret_node, err_node, ev_node, data;
 
-	if (qjson_parse(js, line, len) < 0 || !qjson_is(js, 0, QJ_OBJ))
+	if (ktstr_qjson_parse(js, line, len) < 0 || !ktstr_qjson_is(js, 0, KTSTR_QJ_OBJ))
 		return -EBADMSG;
-	if (qjson_get(js, 0, "QMP") >= 0)
+	if (ktstr_qjson_get(js, 0, "QMP") >= 0)
 		return 3;
-	ev_node = qjson_get(js, 0, "event");
+	ev_node = ktstr_qjson_get(js, 0, "event");
 	if (ev_node >= 0) {
-		if (!qjson_str(js, ev_node))
+		if (!ktstr_qjson_str(js, ev_node))
 			return -EBADMSG;
 		memset(ev, 0, sizeof(*ev));
-		copy_str(ev->name, sizeof(ev->name), qjson_str(js, ev_node));
-		data = qjson_get(js, 0, "data");
-		copy_str(ev->reason, sizeof(ev->reason), qjson_str(js, qjson_get(js, data, "reason")));
-		qjson_bool(js, qjson_get(js, data, "guest"), &ev->guest);
+		copy_str(ev->name, sizeof(ev->name), ktstr_qjson_str(js, ev_node));
+		data = ktstr_qjson_get(js, 0, "data");
+		copy_str(ev->reason, sizeof(ev->reason), ktstr_qjson_str(js, ktstr_qjson_get(js, data, "reason")));
+		ktstr_qjson_bool(js, ktstr_qjson_get(js, data, "guest"), &ev->guest);
 		return 2;
 	}
-	ret_node = qjson_get(js, 0, "return");
-	err_node = qjson_get(js, 0, "error");
+	ret_node = ktstr_qjson_get(js, 0, "return");
+	err_node = ktstr_qjson_get(js, 0, "error");
 	if (ret_node < 0 && err_node < 0)
 		return 0;
 	memset(rep, 0, sizeof(*rep));
-	if (!qjson_i64(js, qjson_get(js, 0, "id"), id))
+	if (!ktstr_qjson_i64(js, ktstr_qjson_get(js, 0, "id"), id))
 		*id = -1;
 	if (err_node >= 0) {
 		copy_str(rep->err_class, sizeof(rep->err_class),
-			 qjson_str(js, qjson_get(js, err_node, "class")));
+			 ktstr_qjson_str(js, ktstr_qjson_get(js, err_node, "class")));
 		copy_str(rep->err_desc, sizeof(rep->err_desc),
-			 qjson_str(js, qjson_get(js, err_node, "desc")));
+			 ktstr_qjson_str(js, ktstr_qjson_get(js, err_node, "desc")));
 		if (!rep->err_class[0])
 			copy_str(rep->err_class, sizeof(rep->err_class), "GenericError");
 		return 1;
 	}
 	rep->ok = true;
-	if (qjson_is(js, ret_node, QJ_STR)) {
-		rep->ret_str = strdup(qjson_str(js, ret_node));
+	if (ktstr_qjson_is(js, ret_node, KTSTR_QJ_STR)) {
+		rep->ret_str = strdup(ktstr_qjson_str(js, ret_node));
 		if (!rep->ret_str)
 			return -ENOMEM;
-	} else if (qjson_is(js, ret_node, QJ_OBJ)) {
+	} else if (ktstr_qjson_is(js, ret_node, KTSTR_QJ_OBJ)) {
 		copy_str(rep->status, sizeof(rep->status),
-			 qjson_str(js, qjson_get(js, ret_node, "status")));
-		qjson_bool(js, qjson_get(js, ret_node, "running"), &rep->running);
+			 ktstr_qjson_str(js, ktstr_qjson_get(js, ret_node, "status")));
+		ktstr_qjson_bool(js, ktstr_qjson_get(js, ret_node, "running"), &rep->running);
 	}
 	return 1;
 }

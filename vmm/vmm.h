@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <ktstr/jsonread.h>
 
 #define VMM_ERRLEN 512
 
@@ -141,37 +142,6 @@ struct vmm_kvm_probe {
 /* cache_dir NULL: $XDG_RUNTIME_DIR/ktstr or /run/ktstr (no caching if neither works). */
 void vmm_kvm_probe(struct vmm_kvm_probe *p, const char *cache_dir);
 
-/* ---- qjson.c: a bounded in-place JSON reader for QMP messages ---- */
-enum qjson_type { QJ_NULL, QJ_BOOL, QJ_NUM, QJ_STR, QJ_ARR, QJ_OBJ };
-
-struct qjson_node {
-	uint8_t	 type;
-	bool	 b;		/* QJ_BOOL */
-	int	 first, next;	/* first child, next sibling (-1: none) */
-	const char *key;	/* member name when the parent is an object */
-	const char *s;		/* QJ_STR (decoded, NUL-terminated) / QJ_NUM text */
-	size_t	 slen;
-};
-
-#define QJSON_MAX_NODES 1024
-#define QJSON_MAX_DEPTH 32
-
-struct qjson {
-	struct qjson_node n[QJSON_MAX_NODES];
-	int	 count;
-	char	 numbuf[32];
-};
-
-/* Parse one JSON document in buf[0..len) in place (buf is modified). 0 or -EBADMSG. */
-int qjson_parse(struct qjson *j, char *buf, size_t len);
-/* Member of an object node (-1 if absent or not an object). Root is node 0. */
-int qjson_get(const struct qjson *j, int obj, const char *key);
-/* Typed accessors: NULL / false when the node is absent or of another type. */
-const char *qjson_str(const struct qjson *j, int node);
-bool qjson_is(const struct qjson *j, int node, enum qjson_type t);
-bool qjson_bool(const struct qjson *j, int node, bool *out);
-bool qjson_i64(struct qjson *j, int node, int64_t *out);
-
 /* ---- qmp.c: QMP client ---- */
 #define QMP_LINE_MAX (1u << 20)	/* longest message we accept (info registers -a: ~5 KB/vCPU) */
 
@@ -191,7 +161,7 @@ struct qmp {
 	qmp_event_cb on_event;
 	void	*ev_ctx;
 	bool	 eof;
-	struct qjson *js;	/* scratch DOM (large: heap) */
+	struct ktstr_qjson *js;	/* scratch DOM (large: heap) */
 };
 
 /* A command's reply: ok, or the error class/desc QEMU gave. */
@@ -209,7 +179,7 @@ struct qmp_reply {
  * (rep filled, *id set or -1), 2 for an event (ev filled), 3 for the
  * greeting, 0 for anything else we ignore, -EBADMSG for garbage.
  */
-int qmp_parse_line(struct qjson *js, char *line, size_t len, int64_t *id, struct qmp_reply *rep,
+int qmp_parse_line(struct ktstr_qjson *js, char *line, size_t len, int64_t *id, struct qmp_reply *rep,
 		   struct qmp_event *ev);
 
 /* Connect to a listening socket, read the greeting, negotiate capabilities. */

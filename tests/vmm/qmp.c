@@ -8,7 +8,7 @@
 #include "../tap.h"
 #include "../../vmm/vmm.h"
 
-static struct qjson js;
+static struct ktstr_qjson js;
 
 static int parse(const char *text, int64_t *id, struct qmp_reply *rep, struct qmp_event *ev)
 {

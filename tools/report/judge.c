@@ -78,6 +78,18 @@ static void check_vm_end(const struct report_record *r, struct ktstr_verdict *v)
 				  "%u worker report frames were malformed", r->bad_worker_frames);
 }
 
+void report_fold_monitor(const struct report_monitor *m, struct ktstr_verdict *v)
+{
+	if (!m->present || m->passed)
+		return;
+	for (unsigned i = 0; i < m->nfailures; i++)
+		ktstr_verdict_add(v, KTSTR_DETAIL_MONITOR, -1, -1, 0, 0, "monitor: %s",
+				  m->failures[i]);
+	if (!m->nfailures)
+		ktstr_verdict_add(v, KTSTR_DETAIL_MONITOR, -1, -1, 0, 0,
+				  "monitor: failed (outcome %s)", m->outcome);
+}
+
 int report_judge(const struct report_record *r, const struct report_judge_args *a,
 		 struct ktstr_verdict *v)
 {

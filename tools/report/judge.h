@@ -10,6 +10,7 @@
 #include <ktstr/scenario.h>
 #include <ktstr/verdict.h>
 
+#include "monitor_in.h"
 #include "record.h"
 
 struct report_judge_args {
@@ -21,5 +22,8 @@ struct report_judge_args {
 /* 0 pass, 1 fail, -1 bad arguments.  *v is always filled. */
 int report_judge(const struct report_record *r, const struct report_judge_args *a,
 		 struct ktstr_verdict *v);
+
+/* The monitor's failures become `monitor` details of v (spec §1.4 step 5). */
+void report_fold_monitor(const struct report_monitor *m, struct ktstr_verdict *v);
 
 #endif /* KTSTR_REPORT_JUDGE_H */

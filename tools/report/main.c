@@ -17,6 +17,7 @@
 #include <ktstr/topology.h>
 
 #include "judge.h"
+#include "monitor_in.h"
 #include "record.h"
 #include "result_json.h"
 #include "tap_out.h"
@@ -159,6 +160,7 @@ static int report(const struct report_opts *o, struct report_record *rec)
 {
 	static struct ktstr_scenario sc;
 	static struct ktstr_verdict v;
+	static struct report_monitor mon;
 	struct report_judge_args ja = { .sc = &sc };
 	char err[512];
 	char name[512];
@@ -173,9 +175,13 @@ static int report(const struct report_opts *o, struct report_record *rec)
 		fprintf(stderr, "ktstr-report: cannot judge %s\n", o->run_dir);
 		return 2;
 	}
+	if (report_monitor_load(&mon, o->run_dir) < 0)
+		fprintf(stderr, "ktstr-report: %s/monitor.json unreadable; no monitor verdict\n",
+			o->run_dir);
+	report_fold_monitor(&mon, &v);
 	snprintf(name, sizeof(name), "%s", o->name ? o->name : sc.name);
 	if (report_write_result(o->run_dir, name, o->scheduler, rec->backend, &sc, rec, &v,
-				err, sizeof(err)) < 0)
+				&mon, err, sizeof(err)) < 0)
 		fprintf(stderr, "ktstr-report: %s\n", err);
 
 	char *console = v.passed ? NULL : tail_of(o->run_dir, "console.log", 25);
@@ -183,7 +189,7 @@ static int report(const struct report_opts *o, struct report_record *rec)
 	struct report_tap t = {
 		.number = o->number, .name = name, .verdict = &v,
 		.sched_log = rec->sched_log.buf, .console_tail = console,
-		.guest_tail = guest, .run_dir = o->run_dir,
+		.guest_tail = guest, .run_dir = o->run_dir, .monitor = &mon,
 	};
 
 	report_print_tap(stdout, &t);

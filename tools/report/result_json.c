@@ -137,10 +137,28 @@ static void put_guest(struct ktstr_json *j, const struct report_record *r)
 	ktstr_json_obj_end(j);
 }
 
+static void put_monitor(struct ktstr_json *j, const struct report_monitor *m)
+{
+	ktstr_json_key(j, "monitor");
+	if (!m->present) {
+		ktstr_json_null(j);
+		return;
+	}
+	ktstr_json_obj_begin(j);
+	ktstr_json_kv_bool(j, "passed", m->passed);
+	ktstr_json_kv_str(j, "outcome", m->outcome);
+	ktstr_json_key(j, "summary");
+	ktstr_json_arr_begin(j);
+	for (unsigned i = 0; i < m->nsummary; i++)
+		ktstr_json_str(j, m->summary[i]);
+	ktstr_json_arr_end(j);
+	ktstr_json_obj_end(j);
+}
+
 int report_write_result(const char *run_dir, const char *name, const char *scheduler,
 			const char *backend, const struct ktstr_scenario *sc,
 			const struct report_record *rec, const struct ktstr_verdict *v,
-			char *err, size_t errlen)
+			const struct report_monitor *mon, char *err, size_t errlen)
 {
 	struct ktstr_json j;
 	char topo[64], path[4096];
@@ -174,6 +192,7 @@ int report_write_result(const char *run_dir, const char *name, const char *sched
 		put_worker(&j, &rec->workers[i]);
 	ktstr_json_arr_end(&j);
 	put_guest(&j, rec);
+	put_monitor(&j, mon);
 	ktstr_json_obj_end(&j);
 	ret = ktstr_json_finish(&j);
 	if (ret < 0) {

@@ -10,11 +10,12 @@
 #include <ktstr/scenario.h>
 #include <ktstr/verdict.h>
 
+#include "monitor_in.h"
 #include "record.h"
 
 int report_write_result(const char *run_dir, const char *name, const char *scheduler,
 			const char *backend, const struct ktstr_scenario *sc,
 			const struct report_record *rec, const struct ktstr_verdict *v,
-			char *err, size_t errlen);
+			const struct report_monitor *mon, char *err, size_t errlen);
 
 #endif /* KTSTR_REPORT_RESULT_JSON_H */

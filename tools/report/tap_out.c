@@ -76,6 +76,21 @@ static void print_detail(FILE *f, const struct ktstr_verdict_detail *d,
 	fputc('\n', f);
 }
 
+/* The monitor's summary under the worker stats ("monitor: ..." lines). */
+static void append_monitor(char *buf, size_t len, const struct report_monitor *m)
+{
+	size_t n = strlen(buf);
+
+	if (!m || !m->present) {
+		snprintf(buf + n, len - n, "monitor: no verdict (no monitor.json)\n");
+		return;
+	}
+	for (unsigned i = 0; i < m->nsummary && n < len; i++) {
+		snprintf(buf + n, len - n, "monitor: %s\n", m->summary[i]);
+		n += strlen(buf + n);
+	}
+}
+
 void report_print_tap(FILE *f, const struct report_tap *t)
 {
 	const struct ktstr_verdict *v = t->verdict;
@@ -84,6 +99,7 @@ void report_print_tap(FILE *f, const struct report_tap *t)
 	fprintf(f, "%s %u - %s\n", v->passed ? "ok" : "not ok", t->number, t->name);
 	stats[0] = '\0';
 	ktstr_verdict_format_stats(v, stats, sizeof(stats));
+	append_monitor(stats, sizeof(stats), t->monitor);
 	if (v->passed) {
 		/* the numbers behind a pass, as TAP comments */
 		for (char *line = strtok(stats, "\n"); line; line = strtok(NULL, "\n"))

@@ -9,6 +9,8 @@
 
 #include <ktstr/verdict.h>
 
+#include "monitor_in.h"
+
 struct report_tap {
 	unsigned    number;
 	const char *name;		/* "steady [1n1l2c1t, scx_simple]" */
@@ -17,6 +19,7 @@ struct report_tap {
 	const char *console_tail;
 	const char *guest_tail;
 	const char *run_dir;
+	const struct report_monitor *monitor;	/* may be NULL */
 };
 
 void report_print_tap(FILE *f, const struct report_tap *t);

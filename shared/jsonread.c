@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * qjson.c — a small, bounded JSON reader for QMP messages.
+ * jsonread.c — a small, bounded JSON reader (QMP messages, run files).
  *
  * QMP sends one JSON object per line.  We parse a line in place into a
  * fixed pool of nodes (first-child / next-sibling links), decoding
@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmm.h"
+#include <ktstr/jsonread.h>
 
 struct qj_parser {
 	char	*s;
 	size_t	 len, pos;
-	struct qjson *j;
+	struct ktstr_qjson *j;
 	int	 depth;
 };
 
@@ -30,11 +30,11 @@ static void qj_ws(struct qj_parser *p)
 		p->pos++;
 }
 
-static int qj_node(struct qj_parser *p, enum qjson_type t, const char *key)
+static int qj_node(struct qj_parser *p, enum ktstr_qjson_type t, const char *key)
 {
-	struct qjson_node *n;
+	struct ktstr_qjson_node *n;
 
-	if (p->j->count >= QJSON_MAX_NODES)
+	if (p->j->count >= KTSTR_QJSON_MAX_NODES)
 		return -1;
 	n = &p->j->n[p->j->count];
 	memset(n, 0, sizeof(*n));
@@ -160,10 +160,10 @@ static int qj_value(struct qj_parser *p, const char *key);
 
 static int qj_container(struct qj_parser *p, const char *key, bool obj)
 {
-	int self = qj_node(p, obj ? QJ_OBJ : QJ_ARR, key), prev = -1;
+	int self = qj_node(p, obj ? KTSTR_QJ_OBJ : KTSTR_QJ_ARR, key), prev = -1;
 	char close = obj ? '}' : ']';
 
-	if (self < 0 || ++p->depth > QJSON_MAX_DEPTH)
+	if (self < 0 || ++p->depth > KTSTR_QJSON_MAX_DEPTH)
 		return -1;
 	p->pos++;
 	qj_ws(p);
@@ -208,7 +208,7 @@ static int qj_container(struct qj_parser *p, const char *key, bool obj)
 }
 
 static int qj_literal(struct qj_parser *p, const char *key, const char *word,
-		      enum qjson_type t, bool b)
+		      enum ktstr_qjson_type t, bool b)
 {
 	size_t l = strlen(word);
 	int n;
@@ -231,7 +231,7 @@ static int qj_number(struct qj_parser *p, const char *key)
 		p->pos++;
 	if (p->pos == start)
 		return -1;
-	n = qj_node(p, QJ_NUM, key);
+	n = qj_node(p, KTSTR_QJ_NUM, key);
 	if (n >= 0) {
 		p->j->n[n].s = p->s + start;
 		p->j->n[n].slen = p->pos - start;
@@ -256,7 +256,7 @@ static int qj_value(struct qj_parser *p, const char *key)
 
 		if (!s)
 			return -1;
-		n = qj_node(p, QJ_STR, key);
+		n = qj_node(p, KTSTR_QJ_STR, key);
 		if (n >= 0) {
 			p->j->n[n].s = s;
 			p->j->n[n].slen = l;
@@ -264,17 +264,17 @@ static int qj_value(struct qj_parser *p, const char *key)
 		return n;
 	}
 	case 't':
-		return qj_literal(p, key, "true", QJ_BOOL, true);
+		return qj_literal(p, key, "true", KTSTR_QJ_BOOL, true);
 	case 'f':
-		return qj_literal(p, key, "false", QJ_BOOL, false);
+		return qj_literal(p, key, "false", KTSTR_QJ_BOOL, false);
 	case 'n':
-		return qj_literal(p, key, "null", QJ_NULL, false);
+		return qj_literal(p, key, "null", KTSTR_QJ_NULL, false);
 	default:
 		return qj_number(p, key);
 	}
 }
 
-int qjson_parse(struct qjson *j, char *buf, size_t len)
+int ktstr_qjson_parse(struct ktstr_qjson *j, char *buf, size_t len)
 {
 	struct qj_parser p = { .s = buf, .len = len, .j = j };
 
@@ -290,9 +290,9 @@ bad:
 	return -EBADMSG;
 }
 
-int qjson_get(const struct qjson *j, int obj, const char *key)
+int ktstr_qjson_get(const struct ktstr_qjson *j, int obj, const char *key)
 {
-	if (obj < 0 || obj >= j->count || j->n[obj].type != QJ_OBJ)
+	if (obj < 0 || obj >= j->count || j->n[obj].type != KTSTR_QJ_OBJ)
 		return -1;
 	for (int c = j->n[obj].first; c >= 0; c = j->n[c].next)
 		if (j->n[c].key && strcmp(j->n[c].key, key) == 0)
@@ -300,30 +300,30 @@ int qjson_get(const struct qjson *j, int obj, const char *key)
 	return -1;
 }
 
-bool qjson_is(const struct qjson *j, int node, enum qjson_type t)
+bool ktstr_qjson_is(const struct ktstr_qjson *j, int node, enum ktstr_qjson_type t)
 {
 	return node >= 0 && node < j->count && j->n[node].type == t;
 }
 
-const char *qjson_str(const struct qjson *j, int node)
+const char *ktstr_qjson_str(const struct ktstr_qjson *j, int node)
 {
-	return qjson_is(j, node, QJ_STR) ? j->n[node].s : NULL;
+	return ktstr_qjson_is(j, node, KTSTR_QJ_STR) ? j->n[node].s : NULL;
 }
 
-bool qjson_bool(const struct qjson *j, int node, bool *out)
+bool ktstr_qjson_bool(const struct ktstr_qjson *j, int node, bool *out)
 {
-	if (!qjson_is(j, node, QJ_BOOL))
+	if (!ktstr_qjson_is(j, node, KTSTR_QJ_BOOL))
 		return false;
 	*out = j->n[node].b;
 	return true;
 }
 
-bool qjson_i64(struct qjson *j, int node, int64_t *out)
+bool ktstr_qjson_i64(struct ktstr_qjson *j, int node, int64_t *out)
 {
 	char *end;
 	long long v;
 
-	if (!qjson_is(j, node, QJ_NUM) || j->n[node].slen >= sizeof(j->numbuf))
+	if (!ktstr_qjson_is(j, node, KTSTR_QJ_NUM) || j->n[node].slen >= sizeof(j->numbuf))
 		return false;
 	memcpy(j->numbuf, j->n[node].s, j->n[node].slen);
 	j->numbuf[j->n[node].slen] = '\0';
