@@ -29,7 +29,11 @@ static void classify_no_result(const struct report_record *r, struct ktstr_verdi
 {
 	const char *st = r->vmm_status;
 
-	if (!strcmp(st, "qemu_failed")) {
+	if (!strcmp(st, "vmm_died")) {
+		ktstr_verdict_add(v, KTSTR_DETAIL_OTHER, -1, -1, 0, 0,
+				  "ktstr-vmm died (signal %d) before the guest finished (see vmm.log)",
+				  r->vmm_exit_code - 128);
+	} else if (!strcmp(st, "qemu_failed")) {
 		ktstr_verdict_add(v, KTSTR_DETAIL_OTHER, -1, -1, 0, 0,
 				  "the VM failed to start (see vmm.log)");
 	} else if (seen(r, KTSTR_LIFE_SCHED_DIED)) {

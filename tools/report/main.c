@@ -222,7 +222,10 @@ int main(int argc, char **argv)
 		};
 		const char *st = (unsigned)o.vmm_exit < 6 ? by_code[o.vmm_exit] : NULL;
 
-		snprintf(rec.vmm_status, sizeof(rec.vmm_status), "%s", st ? st : "vmm_error");
+		/* >128: the shell's code for a VMM killed by signal N-128 */
+		snprintf(rec.vmm_status, sizeof(rec.vmm_status), "%s",
+			 st ? st : o.vmm_exit > 128 ? "vmm_died" : "vmm_error");
+		rec.vmm_exit_code = o.vmm_exit;
 	}
 	ret = o.exec_status ? exec_status(&rec) : report(&o, &rec);
 	report_record_free(&rec);
