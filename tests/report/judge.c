@@ -173,6 +173,34 @@ static void test_frames_file(void)
 	rmdir(dir);
 }
 
+/* vmm.status exactly as ktstr-vmm writes it: one line of key=value pairs. */
+static void test_status_file(void)
+{
+	char dir[] = "/tmp/ktstr-report-status.XXXXXX", path[256], err[256];
+	const char *line = "status=timeout exit_code=3 guest_exit=-1 boot_ms=812 frames=2 "
+			   "invalid_frames=0 elapsed_ms=9000 backend=qemu accel=kvm shutdown=none\n";
+	struct report_record r;
+	FILE *f;
+
+	tap_ok(mkdtemp(dir) != NULL, "temp run dir for vmm.status");
+	snprintf(path, sizeof(path), "%s/vmm.status", dir);
+	f = fopen(path, "w");
+	fputs(line, f);
+	fclose(f);
+	report_record_init(&r);
+	report_record_load(&r, dir, err, sizeof(err));
+	tap_eq_str(r.vmm_status, "timeout", "status read from the one-line vmm.status");
+	tap_ok(r.boot_ms == 812 && r.vmm_exit_code == 3, "boot_ms and exit_code read");
+	tap_eq_str(r.backend, "qemu-kvm", "backend=qemu accel=kvm becomes qemu-kvm (time factor 1)");
+	life(&r, KTSTR_LIFE_INIT_STARTED, "");
+	life(&r, KTSTR_LIFE_PAYLOAD_STARTING, "");
+	judge(&r, false);
+	tap_has_str(v.details[0].message, "timed out", "... and drives the stage classification");
+	report_record_free(&r);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_yaml(void)
 {
 	struct report_record r;
@@ -203,13 +231,14 @@ int main(void)
 {
 	struct ktstr_diag err = { 0 };
 
-	tap_plan(25);
+	tap_plan(30);
 	tap_eq_i64(ktstr_scenario_parse_buf("t.ktstr", scen, strlen(scen), &sc, &err), 0,
 		   "fixture scenario parses %s", err.msg);
 	test_stages();
 	test_judged();
 	test_malformed();
 	test_frames_file();
+	test_status_file();
 	test_yaml();
 	return tap_done();
 }

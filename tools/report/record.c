@@ -250,30 +250,44 @@ static int load_frames(struct report_record *r, const char *path, char *err, siz
 	return 0;
 }
 
+static void status_field(struct report_record *r, const char *k, const char *v,
+			 char *accel, size_t accel_len)
+{
+	if (!strcmp(k, "status"))
+		set_field(r->vmm_status, sizeof(r->vmm_status), v);
+	else if (!strcmp(k, "backend"))
+		set_field(r->backend, sizeof(r->backend), v);
+	else if (!strcmp(k, "accel"))
+		set_field(accel, accel_len, v);
+	else if (!strcmp(k, "exit_code"))
+		r->vmm_exit_code = atoi(v);
+	else if (!strcmp(k, "boot_ms"))
+		r->boot_ms = atol(v);
+}
+
+/* vmm.status: key=value pairs separated by blanks or newlines. */
 static void load_status(struct report_record *r, const char *path)
 {
-	char line[256];
+	char buf[1024], accel[16] = "", *save = NULL, *tok;
 	FILE *f = fopen(path, "re");
+	size_t n;
 
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *v = strchr(line, '=');
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (tok = strtok_r(buf, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
+		char *v = strchr(tok, '=');
 
 		if (!v)
 			continue;
 		*v++ = '\0';
-		v[strcspn(v, "\n")] = '\0';
-		if (!strcmp(line, "status"))
-			set_field(r->vmm_status, sizeof(r->vmm_status), v);
-		else if (!strcmp(line, "backend"))
-			set_field(r->backend, sizeof(r->backend), v);
-		else if (!strcmp(line, "exit_code"))
-			r->vmm_exit_code = atoi(v);
-		else if (!strcmp(line, "boot_ms"))
-			r->boot_ms = atol(v);
+		status_field(r, tok, v, accel, sizeof(accel));
 	}
-	fclose(f);
+	/* qemu runs guests at TCG or KVM speed: the time factor differs */
+	if (!strcmp(r->backend, "qemu") && accel[0])
+		snprintf(r->backend, sizeof(r->backend), "qemu-%.8s", accel);
 }
 
 int report_record_load(struct report_record *r, const char *run_dir, char *err, size_t errlen)

@@ -94,7 +94,7 @@ static void console_child(struct guest *g, bool ctty)
 	guest_close_fds_except(NULL, 0);
 }
 
-static void run_exec(struct guest *g)
+static int run_exec(struct guest *g)
 {
 	pid_t pid = guest_fork(&g->children, g->sigfd, NULL);
 	uint8_t le[4];
@@ -110,11 +110,13 @@ static void run_exec(struct guest *g)
 	ktstr_put_le32(le, (uint32_t)code);
 	guest_send(&g->rep, KTSTR_MSG_EXEC_EXIT, le, sizeof(le));
 	guest_say(&g->rep, "KTSTR_EXEC_EXIT=%d", code);
+	return code;
 }
 
-static void run_interactive(struct guest *g)
+static int run_interactive(struct guest *g)
 {
 	pid_t pid = guest_fork(&g->children, g->sigfd, NULL);
+	int code;
 
 	if (pid == 0) {
 		console_child(g, true);
@@ -122,17 +124,17 @@ static void run_interactive(struct guest *g)
 		dprintf(2, "ktstr-init: exec /bin/sh: %s\n", strerror(errno));
 		_exit(127);
 	}
-	if (pid > 0)
-		guest_logf(&g->rep, "shell exited: status %d", guest_status_code(wait_forever(g, pid)));
+	code = pid < 0 ? 127 : guest_status_code(wait_forever(g, pid));
+	guest_logf(&g->rep, "shell exited: status %d", code);
+	return code;
 }
 
 void guest_shell_run(struct guest *g)
 {
 	install_busybox(g);
 	setup_env(g);
-	if (g->args.has_exec)
-		run_exec(g);
-	else
-		run_interactive(g);
+	/* EXIT tells the host the guest finished on purpose (vmm status
+	 * powered_off, not no_exit); the shell's own status rides along. */
+	guest_send_exit(&g->rep, g->args.has_exec ? run_exec(g) : run_interactive(g));
 	guest_poweroff(&g->rep);
 }
