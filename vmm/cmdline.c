@@ -50,7 +50,7 @@ int vmm_cmdline_build(const struct vmm_cmdline_in *in, char *out, size_t outlen,
 		      size_t errlen)
 {
 	struct cl_buf b = { .p = out, .cap = outlen < VMM_CMDLINE_MAX ? outlen : VMM_CMDLINE_MAX };
-	const struct vmm_topo *t = in->topo;
+	const struct ktstr_topology *t = in->topo;
 
 	if (!outlen)
 		return -EINVAL;
@@ -59,7 +59,7 @@ int vmm_cmdline_build(const struct vmm_cmdline_in *in, char *out, size_t outlen,
 	cl_add(&b, "random.trust_cpu=on pci=off iomem=relaxed sysctl.kernel.sched_schedstats=1");
 	if (in->bzimage)
 		cl_add(&b, "nokaslr");
-	if (t->nodes > 1)
+	if (t->numa_nodes > 1)
 		cl_add(&b, "numa_balancing=disable");
 	if (in->tsc_khz > 0)
 		cl_add(&b, "tsc_early_khz=%ld", in->tsc_khz);
@@ -67,7 +67,7 @@ int vmm_cmdline_build(const struct vmm_cmdline_in *in, char *out, size_t outlen,
 	       (unsigned long long)in->shm_base);
 	cl_add(&b, "rdinit=/init KTSTR_SHM_BASE=0x%llx KTSTR_SHM_SIZE=0x%llx",
 	       (unsigned long long)in->shm_base, (unsigned long long)in->shm_size);
-	cl_add(&b, "KTSTR_MODE=%s KTSTR_TOPO=%u,%u,%u,%u", in->shell ? "shell" : "run", t->nodes,
+	cl_add(&b, "KTSTR_MODE=%s KTSTR_TOPO=%u,%u,%u,%u", in->shell ? "shell" : "run", t->numa_nodes,
 	       t->llcs, t->cores, t->threads);
 	if (in->append && *in->append)
 		cl_add(&b, "%s", in->append);

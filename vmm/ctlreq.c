@@ -56,7 +56,7 @@ int vmm_ctl_setup(struct vmm_run *r, char *err, size_t errlen)
 	info.ram_size = r->ram.part[0].size;
 	info.shm_gpa = r->ram.shm_base;
 	info.shm_size = r->ram.shm_size;
-	info.nr_vcpus = vmm_topo_cpus(&r->cfg.topo);
+	info.nr_vcpus = ktstr_topology_cpus(&r->cfg.topo);
 	ret = ktstr_ctl_create(&r->ctl, r->cfg.run_id, &info, err, errlen);
 	if (ret < 0)
 		return ret;
@@ -123,7 +123,7 @@ static int do_freeze(struct vmm_run *r, const struct ktstr_ctl_freeze_req *q,
 		else
 			set_frozen(r, true, q->max_frozen_ms);
 	}
-	rep->nr_vcpus = vmm_topo_cpus(&r->cfg.topo);
+	rep->nr_vcpus = ktstr_topology_cpus(&r->cfg.topo);
 	rep->nr_parked = ret < 0 ? 0 : rep->nr_vcpus;	/* QMP stop is all-stop */
 	rep->frozen_at_ns = r->frozen_since_ns;
 	return ret;
@@ -248,7 +248,7 @@ static int serve_one(const struct ktstr_spsc_msg *m, void *arg)
 		return 0;
 	} else if (m->type == KTSTR_CTL_MSG_STATUS) {
 		rep.status.vm_state = r->frozen ? KTSTR_VM_FROZEN : KTSTR_VM_RUNNING;
-		rep.status.nr_vcpus = vmm_topo_cpus(&r->cfg.topo);
+		rep.status.nr_vcpus = ktstr_topology_cpus(&r->cfg.topo);
 		rep.status.frozen_since_ns = r->frozen_since_ns;
 		rep.status.uptime_ns = vmm_now_ns() - r->start_ns;
 		rep.status.guest_frames = r->frames;

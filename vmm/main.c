@@ -207,9 +207,9 @@ static void parse_args(int argc, char **argv, struct vmm_config *c)
 		usage_err("--run-dir, --kernel and --initrd are required");
 	if (vmm_topo_parse(topo, &c->topo, err, sizeof(err)) < 0)
 		usage_err("--topology: %s", err);
-	if (c->topo.nodes > 1 && c->memory_mb / c->topo.nodes < 128)
+	if (c->topo.numa_nodes > 1 && c->memory_mb / c->topo.numa_nodes < 128)
 		usage_err("--memory-mb: %llu MiB over %u nodes leaves < 128 MiB per node",
-			  (unsigned long long)c->memory_mb, c->topo.nodes);
+			  (unsigned long long)c->memory_mb, c->topo.numa_nodes);
 	if (!c->run_id[0])
 		default_run_id(c);
 }
@@ -273,7 +273,7 @@ static int prepare(struct vmm_run *r)
 	if (ci.tsc_khz < 0)
 		vmm_log(r, "warn", "%s; booting without tsc_early_khz", err);
 	err[0] = '\0';
-	ret = vmm_ram_create(&r->ram, r->cfg.run_id, r->cfg.memory_mb, r->cfg.topo.nodes,
+	ret = vmm_ram_create(&r->ram, r->cfg.run_id, r->cfg.memory_mb, r->cfg.topo.numa_nodes,
 			     KTSTR_SHM_DEFAULT_SIZE, r->cfg.initrd_size, err, errlen);
 	if (!ret)
 		ret = vmm_ram_write_info(&r->ram, r->cfg.run_dir, err, errlen);

@@ -53,7 +53,7 @@ static struct qemu_state *qs(struct vmm_run *r)
 void vmm_qemu_argv(const struct vmm_run *r, int qmp_fd, struct vmm_argv *av)
 {
 	const struct vmm_config *c = &r->cfg;
-	const struct vmm_topo *t = &c->topo;
+	const struct ktstr_topology *t = &c->topo;
 
 	vmm_argv_add(av, "%s", c->qemu);
 	vmm_argv_add(av, "-nodefaults");
@@ -74,7 +74,7 @@ void vmm_qemu_argv(const struct vmm_run *r, int qmp_fd, struct vmm_argv *av)
 			     (unsigned long long)(r->ram.part[i].size >> 20), r->ram.part[i].path);
 	}
 	vmm_argv_add(av, "-machine");
-	if (t->nodes > 1)
+	if (t->numa_nodes > 1)
 		vmm_argv_add(av, "q35");
 	else
 		vmm_argv_add(av, "microvm,memory-backend=mem0");

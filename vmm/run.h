@@ -31,7 +31,7 @@ struct vmm_config {
 	const char *append;
 	const char *qemu;		/* binary; $KTSTR_QEMU or qemu-system-x86_64 */
 	char	 run_id[KTSTR_RUN_ID_MAX];
-	struct vmm_topo topo;
+	struct ktstr_topology topo;
 	uint64_t memory_mb;
 	uint64_t deadline_ms;		/* 0 = none */
 	uint32_t max_frozen_ms;		/* thaw by ourselves after this without a live coordinator */

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <ktstr/jsonread.h>
+#include <ktstr/topology.h>
 
 #define VMM_ERRLEN 512
 
@@ -46,22 +47,16 @@ char *vmm_argv_join(const struct vmm_argv *av);
 /* ---- topo.c: NnLlCcTt topology and its QEMU mapping ---- */
 #define VMM_MAX_NODES 8u
 
-struct vmm_topo {
-	unsigned nodes, llcs, cores, threads;	/* cores per LLC, threads per core */
-};
-
-/* "1n2l2c1t" or "1,2,2,1".  -EINVAL with a reason for anything else. */
-int vmm_topo_parse(const char *s, struct vmm_topo *t, char *err, size_t errlen);
-unsigned vmm_topo_cpus(const struct vmm_topo *t);
-/* "1n2l2c1t" */
-void vmm_topo_name(const struct vmm_topo *t, char *buf, size_t len);
+/* "1n2l2c1t" or "1,2,2,1" (ktstr_topology_parse) with at most
+ * VMM_MAX_NODES nodes.  -EINVAL with a reason for anything else. */
+int vmm_topo_parse(const char *s, struct ktstr_topology *t, char *err, size_t errlen);
 /* First and last vCPU of a node (CPU ids are dense: thread, core, LLC). */
-void vmm_topo_node_cpus(const struct vmm_topo *t, unsigned node, unsigned *first,
+void vmm_topo_node_cpus(const struct ktstr_topology *t, unsigned node, unsigned *first,
 			unsigned *last);
 /* QEMU machine type: microvm for one node, q35 (SRAT/SLIT) for several. */
-const char *vmm_topo_machine(const struct vmm_topo *t);
+const char *vmm_topo_machine(const struct ktstr_topology *t);
 /* -smp and (q35) -numa arguments; memdev ids are "mem0".."memN-1". */
-void vmm_topo_qemu_args(const struct vmm_topo *t, struct vmm_argv *av);
+void vmm_topo_qemu_args(const struct ktstr_topology *t, struct vmm_argv *av);
 
 /* ---- shmram.c: guest RAM in /dev/shm files, the shm region at the top ---- */
 struct vmm_ram_part {
@@ -116,7 +111,7 @@ long vmm_tsc_khz(char *err, size_t errlen);
 
 /* ---- cmdline.c: the guest kernel command line ---- */
 struct vmm_cmdline_in {
-	const struct vmm_topo *topo;
+	const struct ktstr_topology *topo;
 	uint64_t shm_base, shm_size;
 	long	 tsc_khz;	/* <= 0: omit tsc_early_khz */
 	bool	 shell;		/* KTSTR_MODE=shell */

@@ -8,7 +8,7 @@
 
 static void check_args(const char *topo, const char *want_machine, const char *want)
 {
-	struct vmm_topo t;
+	struct ktstr_topology t;
 	struct vmm_argv av;
 	char err[VMM_ERRLEN], *got;
 
@@ -24,7 +24,7 @@ static void check_args(const char *topo, const char *want_machine, const char *w
 
 static void check_bad(const char *topo, const char *why)
 {
-	struct vmm_topo t;
+	struct ktstr_topology t;
 	char err[VMM_ERRLEN] = "";
 
 	tap_ok(vmm_topo_parse(topo, &t, err, sizeof(err)) < 0 && err[0], "'%s' rejected: %s",
@@ -34,7 +34,7 @@ static void check_bad(const char *topo, const char *why)
 
 static void check_cmdline(void)
 {
-	struct vmm_topo t;
+	struct ktstr_topology t;
 	char err[VMM_ERRLEN], out[VMM_CMDLINE_MAX], big[3000];
 	struct vmm_cmdline_in in = { .topo = &t, .shm_base = 0x1ec00000, .shm_size = 0x1000000,
 				     .tsc_khz = 2596000, .append = "loglevel=7" };
@@ -69,12 +69,12 @@ int main(void)
 		   "-smp cpus=16,sockets=4,cores=2,threads=2 -numa node,nodeid=0,cpus=0-7,memdev=mem0 "
 		   "-numa node,nodeid=1,cpus=8-15,memdev=mem1 -numa dist,src=0,dst=1,val=20");
 	check_bad("", "empty");
-	check_bad("1n1l2c", "not NnLlCcTt");
-	check_bad("1n1l2c1tx", "not NnLlCcTt");
+	check_bad("1n1l2c", "expected NnLlCcTt");
+	check_bad("1n1l2c1tx", "expected NnLlCcTt");
 	check_bad("0n1l1c1t", "at least 1");
-	check_bad("2n3l1c1t", "multiple of nodes");
-	check_bad("1n16l16c2t", "vCPUs");
-	check_bad("1,2,3", "not NnLlCcTt");
+	check_bad("2n3l1c1t", "multiple of numa nodes");
+	check_bad("1n16l16c2t", "at most 252");
+	check_bad("1,2,3", "expected NnLlCcTt");
 	check_cmdline();
 	return tap_done();
 }
