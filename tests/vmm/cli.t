@@ -24,8 +24,8 @@ usage_case() {
 }
 usage_case "no arguments" "are required"
 usage_case "unknown option" "unknown option '--bogus'" --bogus
-usage_case "bad topology" "not NnLlCcTt" --run-dir "$T/r" --kernel "$T/bz" --initrd "$T/initrd" --topology 2x
-usage_case "LLCs not a multiple of nodes" "multiple of nodes" --run-dir "$T/r" --kernel "$T/bz" --initrd "$T/initrd" --topology 2n3l1c1t
+usage_case "bad topology" "expected NnLlCcTt" --run-dir "$T/r" --kernel "$T/bz" --initrd "$T/initrd" --topology 2x
+usage_case "LLCs not a multiple of nodes" "multiple of numa nodes" --run-dir "$T/r" --kernel "$T/bz" --initrd "$T/initrd" --topology 2n3l1c1t
 usage_case "memory out of range" "out of range" --run-dir "$T/r" --kernel "$T/bz" --initrd "$T/initrd" --memory-mb 64
 usage_case "memory not a number" "not a number" --run-dir "$T/r" --kernel "$T/bz" --initrd "$T/initrd" --memory-mb 1g
 usage_case "bad backend" "not auto, qemu or kvm" --run-dir "$T/r" --kernel "$T/bz" --initrd "$T/initrd" --backend xen
