@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "ktstr/cpio.h"
+#include "ktstr/path.h"
 
 #define CPIO_OBUF_SIZE (64u << 10)
 #define CPIO_GZ_OS_UNIX 3
@@ -252,22 +253,11 @@ static int cpio_header(struct ktstr_cpio_writer *w, const char *name, uint32_t i
  */
 static int cpio_normalize(const char *path, char *out, size_t outsz)
 {
-	size_t o = 0;
-	const char *p = path;
+	size_t o = 0, n;
+	const char *p = path, *c;
 
-	while (*p) {
-		const char *c;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		c = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - c);
-		if (!n || (n == 1 && c[0] == '.'))
-			continue;
-		if (n == 2 && c[0] == '.' && c[1] == '.')
+	while ((n = ktstr_path_next(&p, &c))) {
+		if (ktstr_path_is_dotdot(c, n))
 			return -EINVAL;
 		if (o + !!o + n + 1 > outsz)
 			return -EINVAL;

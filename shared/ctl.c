@@ -18,26 +18,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <ktstr/diag.h>
 #include "ktstr/rundir.h"
 
 #include "ktstr/ctl.h"
 
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
-
-static int ctl_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int ctl_fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 static const char *const comp_names[KTSTR_COMP_MAX] = { "vmm", "coord", "symsvc", "monitor" };
 static const char *const state_names[] = { "none", "starting", "ready", "stopping", "dead" };
@@ -105,7 +91,7 @@ static int layout_rings(struct ktstr_ctl_ring_desc *d, const struct ktstr_ctl_in
 		uint32_t cap = info->ring_cap[i] ? info->ring_cap[i] : ring_tab[i].def_cap;
 
 		if (cap < KTSTR_SPSC_MIN_CAP || cap > KTSTR_SPSC_MAX_CAP || (cap & (cap - 1)))
-			return ctl_fail(err, errlen, -EINVAL,
+			return ktstr_errf(err, errlen, -EINVAL,
 					"ring %u capacity %u: not a power of two in [%u, %u]", i, cap,
 					KTSTR_SPSC_MIN_CAP, KTSTR_SPSC_MAX_CAP);
 		d[i].id = i;
@@ -156,11 +142,11 @@ int ktstr_ctl_create(struct ktstr_ctl *ctl, const char *run_id, const struct kts
 
 	ctl_reset(ctl);
 	if (ktstr_ctl_path(run_id, ctl->path, sizeof(ctl->path)))
-		return ctl_fail(err, errlen, -EINVAL,
+		return ktstr_errf(err, errlen, -EINVAL,
 				"run id '%s': want 1-%u characters of [A-Za-z0-9._-], not starting with '.' or '-'",
 				run_id ? run_id : "(null)", KTSTR_RUN_ID_MAX - 1);
 	if (!info || memchr(info->ram_shm, 0, sizeof(info->ram_shm)) == NULL)
-		return ctl_fail(err, errlen, -EINVAL, "%s: RAM object name missing or not NUL-terminated",
+		return ktstr_errf(err, errlen, -EINVAL, "%s: RAM object name missing or not NUL-terminated",
 				ctl->path);
 	r = layout_rings(d, info, &total, err, errlen);
 	if (r)
@@ -168,7 +154,7 @@ int ktstr_ctl_create(struct ktstr_ctl *ctl, const char *run_id, const struct kts
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", ctl->path, (int)getpid());
 	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return ctl_fail(err, errlen, -errno, "%s: cannot create: %s", tmp, strerror(errno));
+		return ktstr_errf(err, errlen, -errno, "%s: cannot create: %s", tmp, strerror(errno));
 	if (fchmod(fd, 0600) || ftruncate(fd, (off_t)total)) {
 		r = -errno;
 		goto fail_fd;
@@ -187,7 +173,7 @@ int ktstr_ctl_create(struct ktstr_ctl *ctl, const char *run_id, const struct kts
 		munmap(base, total);
 		close(fd);
 		unlink(tmp);
-		return ctl_fail(err, errlen, r, "%s: cannot publish: %s%s", ctl->path, strerror(-r),
+		return ktstr_errf(err, errlen, r, "%s: cannot publish: %s%s", ctl->path, strerror(-r),
 				r == -EEXIST ? " (another run with this id, or a stale segment)" : "");
 	}
 	unlink(tmp);
@@ -202,7 +188,7 @@ int ktstr_ctl_create(struct ktstr_ctl *ctl, const char *run_id, const struct kts
 fail_fd:
 	close(fd);
 	unlink(tmp);
-	return ctl_fail(err, errlen, r, "%s: cannot size/map %llu bytes: %s", tmp,
+	return ktstr_errf(err, errlen, r, "%s: cannot size/map %llu bytes: %s", tmp,
 			(unsigned long long)total, strerror(-r));
 }
 
@@ -221,7 +207,7 @@ static int check_rings(const struct ktstr_ctl_hdr *h, uint64_t total, const char
 		if (d->id != i || cap < KTSTR_SPSC_MIN_CAP || cap > KTSTR_SPSC_MAX_CAP ||
 		    (cap & (cap - 1)) || d->size != ktstr_spsc_size(cap) || (d->offset & 63) ||
 		    d->offset < end || d->offset > total || d->size > total - d->offset)
-			return ctl_fail(err, errlen, -EBADMSG,
+			return ktstr_errf(err, errlen, -EBADMSG,
 					"%s: ring %u descriptor invalid (id %u, capacity %u, offset %llu, size %llu, segment %llu bytes)",
 					path, i, d->id, cap, (unsigned long long)d->offset,
 					(unsigned long long)d->size, (unsigned long long)total);
@@ -234,23 +220,23 @@ static int check_header(const struct ktstr_ctl_hdr *h, uint64_t fsize, const cha
 			char *err, size_t errlen)
 {
 	if (h->magic != KTSTR_CTL_MAGIC)
-		return ctl_fail(err, errlen, -EBADMSG,
+		return ktstr_errf(err, errlen, -EBADMSG,
 				"%s: not a ktstr control segment (magic 0x%08x, want 0x%08x)", path,
 				h->magic, KTSTR_CTL_MAGIC);
 	if (h->version != KTSTR_CTL_VERSION)
-		return ctl_fail(err, errlen, -EPROTO,
+		return ktstr_errf(err, errlen, -EPROTO,
 				"%s: control segment version %u, this build understands %u", path,
 				h->version, KTSTR_CTL_VERSION);
 	if (h->size != fsize)
-		return ctl_fail(err, errlen, -EBADMSG,
+		return ktstr_errf(err, errlen, -EBADMSG,
 				"%s: truncated or resized: file is %llu bytes, header says %llu", path,
 				(unsigned long long)fsize, (unsigned long long)h->size);
 	if (h->hdr_size != KTSTR_CTL_HDR_SIZE || h->nrings != KTSTR_CTL_NRINGS)
-		return ctl_fail(err, errlen, -EBADMSG,
+		return ktstr_errf(err, errlen, -EBADMSG,
 				"%s: header size %u / %u rings, want %u / %u", path, h->hdr_size,
 				h->nrings, KTSTR_CTL_HDR_SIZE, KTSTR_CTL_NRINGS);
 	if (!memchr(h->run_id, 0, sizeof(h->run_id)) || !memchr(h->ram_shm, 0, sizeof(h->ram_shm)))
-		return ctl_fail(err, errlen, -EBADMSG, "%s: run id or RAM name not NUL-terminated", path);
+		return ktstr_errf(err, errlen, -EBADMSG, "%s: run id or RAM name not NUL-terminated", path);
 	return check_rings(h, fsize, path, err, errlen);
 }
 
@@ -262,18 +248,18 @@ int ktstr_ctl_open(struct ktstr_ctl *ctl, const char *path, char *err, size_t er
 
 	ctl_reset(ctl);
 	if (!path || strlen(path) >= sizeof(ctl->path))
-		return ctl_fail(err, errlen, -ENAMETOOLONG, "control segment path missing or too long");
+		return ktstr_errf(err, errlen, -ENAMETOOLONG, "control segment path missing or too long");
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return ctl_fail(err, errlen, -errno, "%s: cannot open: %s", path, strerror(errno));
+		return ktstr_errf(err, errlen, -errno, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(fd, &st)) {
 		r = -errno;
 		close(fd);
-		return ctl_fail(err, errlen, r, "%s: fstat: %s", path, strerror(-r));
+		return ktstr_errf(err, errlen, r, "%s: fstat: %s", path, strerror(-r));
 	}
 	if ((uint64_t)st.st_size < KTSTR_CTL_HDR_SIZE) {
 		close(fd);
-		return ctl_fail(err, errlen, -EBADMSG,
+		return ktstr_errf(err, errlen, -EBADMSG,
 				"%s: truncated: %lld bytes, smaller than the %u-byte header", path,
 				(long long)st.st_size, KTSTR_CTL_HDR_SIZE);
 	}
@@ -281,7 +267,7 @@ int ktstr_ctl_open(struct ktstr_ctl *ctl, const char *path, char *err, size_t er
 	if (base == MAP_FAILED) {
 		r = -errno;
 		close(fd);
-		return ctl_fail(err, errlen, r, "%s: mmap: %s", path, strerror(-r));
+		return ktstr_errf(err, errlen, r, "%s: mmap: %s", path, strerror(-r));
 	}
 	r = check_header(base, (uint64_t)st.st_size, path, err, errlen);
 	if (r) {

@@ -20,7 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ktstr/diag.h>
 #include "ktstr/elfdeps.h"
+#include "ktstr/path.h"
 
 #define ELFDEPS_MAX_HOPS 40	/* symlinks followed per path, like the kernel's MAXSYMLINKS */
 #define ELFDEPS_MAX_OBJS 4096
@@ -48,19 +50,6 @@ struct elfdeps_id {
 	unsigned char cls, data;
 	unsigned int machine;
 };
-
-static int ed_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int ed_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return rc;
-}
 
 static void dyn_free(struct elfdeps_dyn *y)
 {
@@ -231,22 +220,22 @@ static int elf_load(const char *path, struct elfdeps_id *id, struct elfdeps_dyn 
 	int fd, rc = 0;
 
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		return ed_err(err, errlen, -EINVAL, "libelf: %s", elf_errmsg(-1));
+		return ktstr_errf(err, errlen, -EINVAL, "libelf: %s", elf_errmsg(-1));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return ed_err(err, errlen, -ENOENT, "%s: %s", path, strerror(errno));
+		return ktstr_errf(err, errlen, -ENOENT, "%s: %s", path, strerror(errno));
 	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!e || elf_kind(e) != ELF_K_ELF) {
-		rc = ed_err(err, errlen, -ENOEXEC, "%s: not an ELF file", path);
+		rc = ktstr_errf(err, errlen, -ENOEXEC, "%s: not an ELF file", path);
 		goto out;
 	}
 	if (!gelf_getehdr(e, &eh)) {
-		rc = ed_err(err, errlen, -EINVAL, "%s: truncated or corrupt ELF header (libelf: %s)",
+		rc = ktstr_errf(err, errlen, -EINVAL, "%s: truncated or corrupt ELF header (libelf: %s)",
 			    path, elf_errmsg(-1));
 		goto out;
 	}
 	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-		rc = ed_err(err, errlen, -ENOEXEC, "%s: ELF type %u is neither an executable nor "
+		rc = ktstr_errf(err, errlen, -ENOEXEC, "%s: ELF type %u is neither an executable nor "
 			    "a shared object", path, eh.e_type);
 		goto out;
 	}
@@ -257,11 +246,11 @@ static int elf_load(const char *path, struct elfdeps_id *id, struct elfdeps_dyn 
 		(void)elf_errno();	/* clear a stale libelf error */
 		rc = elf_read_dyn(e, &eh, y);
 		if (rc == -ENOMEM) {
-			ed_err(err, errlen, rc, "%s: out of memory", path);
+			ktstr_errf(err, errlen, rc, "%s: out of memory", path);
 		} else if (rc) {
 			int le = elf_errno();
 
-			rc = ed_err(err, errlen, -EINVAL, "%s: truncated or corrupt ELF program "
+			rc = ktstr_errf(err, errlen, -EINVAL, "%s: truncated or corrupt ELF program "
 				    "headers or dynamic section%s%s%s", path,
 				    le ? " (libelf: " : "", le ? elf_errmsg(le) : "", le ? ")" : "");
 		}
@@ -297,23 +286,13 @@ int ktstr_elfdeps_is_static(const char *exe, char *err, size_t errlen)
  */
 static int path_norm(const char *p, char *out, size_t outsz)
 {
-	size_t o = 0;
+	size_t o = 0, n;
+	const char *c;
 
 	if (p[0] != '/' || outsz < 2)
 		return -EINVAL;
-	while (*p) {
-		const char *c;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		c = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - c);
-		if (!n || (n == 1 && c[0] == '.'))
-			continue;
-		if (n == 2 && c[0] == '.' && c[1] == '.') {
+	while ((n = ktstr_path_next(&p, &c))) {
+		if (ktstr_path_is_dotdot(c, n)) {
 			while (o && out[o - 1] != '/')
 				o--;
 			if (o)
@@ -411,37 +390,37 @@ static int dep_chain(struct ktstr_elfdeps *d, const char *path, const char *why,
 	int hop;
 
 	if (path_norm(path, cur, sizeof(cur)))
-		return ed_err(err, errlen, -EINVAL, "%s: not an absolute path (%s)", path, why);
+		return ktstr_errf(err, errlen, -EINVAL, "%s: not an absolute path (%s)", path, why);
 	for (hop = 0; hop < ELFDEPS_MAX_HOPS; hop++) {
 		struct stat st;
 		ssize_t n;
 
 		if (lstat(cur, &st))
-			return ed_err(err, errlen, -ENOENT, "%s: %s (%s)", cur, strerror(errno), why);
+			return ktstr_errf(err, errlen, -ENOENT, "%s: %s (%s)", cur, strerror(errno), why);
 		if (S_ISREG(st.st_mode)) {
 			if (dep_add(d, cur, NULL, why))
-				return ed_err(err, errlen, -ENOMEM, "out of memory");
+				return ktstr_errf(err, errlen, -ENOMEM, "out of memory");
 			snprintf(fin, finsz, "%s", cur);
 			return 0;
 		}
 		if (!S_ISLNK(st.st_mode))
-			return ed_err(err, errlen, -EINVAL, "%s: not a regular file (%s)", cur, why);
+			return ktstr_errf(err, errlen, -EINVAL, "%s: not a regular file (%s)", cur, why);
 		n = readlink(cur, link, sizeof(link) - 1);
 		if (n <= 0)
-			return ed_err(err, errlen, -EINVAL, "%s: readlink: %s", cur,
+			return ktstr_errf(err, errlen, -EINVAL, "%s: readlink: %s", cur,
 				      n < 0 ? strerror(errno) : "empty link");
 		link[n] = '\0';
 		if (dep_add(d, cur, link, why))
-			return ed_err(err, errlen, -ENOMEM, "out of memory");
+			return ktstr_errf(err, errlen, -ENOMEM, "out of memory");
 		path_dir(cur, dir, sizeof(dir));
 		if (link[0] == '/')
 			snprintf(next, sizeof(next), "%s", link);
 		else
 			snprintf(next, sizeof(next), "%s/%s", dir, link);
 		if (path_norm(next, cur, sizeof(cur)))
-			return ed_err(err, errlen, -ENAMETOOLONG, "%s: link target too long", cur);
+			return ktstr_errf(err, errlen, -ENAMETOOLONG, "%s: link target too long", cur);
 	}
-	return ed_err(err, errlen, -ELOOP, "%s: more than %d symlinks (%s)", path,
+	return ktstr_errf(err, errlen, -ELOOP, "%s: more than %d symlinks (%s)", path,
 		      ELFDEPS_MAX_HOPS, why);
 }
 
@@ -615,14 +594,14 @@ static int walk_push(struct elfdeps_walk *w, const char *path, const char *name,
 	int rc;
 
 	if (w->nobjs >= ELFDEPS_MAX_OBJS)
-		return ed_err(err, errlen, -E2BIG, "more than %d objects in the closure",
+		return ktstr_errf(err, errlen, -E2BIG, "more than %d objects in the closure",
 			      ELFDEPS_MAX_OBJS);
 	if (w->nobjs == w->cap) {
 		size_t ncap = w->cap ? w->cap * 2 : 16;
 		struct elfdeps_obj *nv = realloc(w->objs, ncap * sizeof(*nv));
 
 		if (!nv)
-			return ed_err(err, errlen, -ENOMEM, "out of memory");
+			return ktstr_errf(err, errlen, -ENOMEM, "out of memory");
 		w->objs = nv;
 		w->cap = ncap;
 	}
@@ -637,7 +616,7 @@ static int walk_push(struct elfdeps_walk *w, const char *path, const char *name,
 		free(o->path);
 		free(o->name);
 		dyn_free(&o->dyn);
-		return ed_err(err, errlen, -ENOMEM, "out of memory");
+		return ktstr_errf(err, errlen, -ENOMEM, "out of memory");
 	}
 	o->cls = id.cls;
 	o->data = id.data;
@@ -661,7 +640,7 @@ static int walk_interp(struct elfdeps_walk *w, const char *exe, char *err, size_
 		return rc;
 	if (w->objs[w->nobjs - 1].machine != w->id.machine ||
 	    w->objs[w->nobjs - 1].cls != w->id.cls)
-		return ed_err(err, errlen, -EINVAL, "%s: interpreter %s is for another machine",
+		return ktstr_errf(err, errlen, -EINVAL, "%s: interpreter %s is for another machine",
 			      exe, interp);
 	return 0;
 }
@@ -675,7 +654,7 @@ static int walk_needed(struct elfdeps_walk *w, size_t who, const char *shown, co
 	if (walk_loaded(w, name))
 		return 0;
 	if (!search(w, who, name, found, sizeof(found)))
-		return ed_err(err, errlen, -ENOENT, "%s: needs %s, not found in %s", shown, name,
+		return ktstr_errf(err, errlen, -ENOENT, "%s: needs %s, not found in %s", shown, name,
 			      w->tried[0] ? w->tried : "(no directories)");
 	snprintf(why, sizeof(why), "%s needed by %s", name, shown);
 	rc = dep_chain(w->d, found, why, fin, sizeof(fin), err, errlen);
@@ -704,7 +683,7 @@ int ktstr_elfdeps_add(struct ktstr_elfdeps *d, const char *exe, char *err, size_
 	int rc;
 
 	if (path_abs(exe, abs, sizeof(abs)))
-		return ed_err(err, errlen, -EINVAL, "%s: path too long", exe);
+		return ktstr_errf(err, errlen, -EINVAL, "%s: path too long", exe);
 	rc = walk_push(&w, abs, NULL, err, errlen);
 	if (rc) {
 		/* name the path the caller gave, not our absolute form */
@@ -712,7 +691,7 @@ int ktstr_elfdeps_add(struct ktstr_elfdeps *d, const char *exe, char *err, size_
 			char tail[512];
 
 			snprintf(tail, sizeof(tail), "%s", err + strlen(abs));
-			ed_err(err, errlen, rc, "%s%s", exe, tail);
+			ktstr_errf(err, errlen, rc, "%s%s", exe, tail);
 		}
 		goto out;
 	}

@@ -14,20 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ktstr/diag.h>
 #include <ktstr/rundir.h>
-
-__attribute__((format(printf, 4, 5)))
-static int errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 static uint32_t random_u32(void)
 {
@@ -89,12 +77,12 @@ int ktstr_rundir_root(char *out, size_t size)
 static int check_private(const struct stat *st, const char *path, char *err, size_t errlen)
 {
 	if (!S_ISDIR(st->st_mode))
-		return errf(err, errlen, -ENOTDIR, "%s: not a directory", path);
+		return ktstr_errf(err, errlen, -ENOTDIR, "%s: not a directory", path);
 	if (st->st_uid != geteuid())
-		return errf(err, errlen, -EPERM, "%s: owned by uid %u, not by us (uid %u)", path,
+		return ktstr_errf(err, errlen, -EPERM, "%s: owned by uid %u, not by us (uid %u)", path,
 			    (unsigned)st->st_uid, (unsigned)geteuid());
 	if (st->st_mode & 022)
-		return errf(err, errlen, -EPERM, "%s: mode %04o is group/world-writable", path,
+		return ktstr_errf(err, errlen, -EPERM, "%s: mode %04o is group/world-writable", path,
 			    (unsigned)(st->st_mode & 07777));
 	return 0;
 }
@@ -106,14 +94,14 @@ static int mkdirs(const char *path, char *err, size_t errlen)
 	size_t n = strlen(path);
 
 	if (n >= sizeof(tmp))
-		return errf(err, errlen, -ENAMETOOLONG, "%s: path too long", path);
+		return ktstr_errf(err, errlen, -ENAMETOOLONG, "%s: path too long", path);
 	memcpy(tmp, path, n + 1);
 	for (size_t i = 1; i <= n; i++) {
 		if (tmp[i] != '/' && tmp[i] != '\0')
 			continue;
 		tmp[i] = '\0';
 		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-			return errf(err, errlen, -errno, "%s: cannot create: %s", tmp, strerror(errno));
+			return ktstr_errf(err, errlen, -errno, "%s: cannot create: %s", tmp, strerror(errno));
 		tmp[i] = path[i];
 	}
 	return 0;
@@ -127,9 +115,9 @@ static int rundir_open_checked(struct ktstr_rundir *rd, const char *path, char *
 
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return errf(err, errlen, -errno, "run directory %s: %s", path, strerror(errno));
+		return ktstr_errf(err, errlen, -errno, "run directory %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
-		rc = errf(err, errlen, -errno, "run directory %s: %s", path, strerror(errno));
+		rc = ktstr_errf(err, errlen, -errno, "run directory %s: %s", path, strerror(errno));
 		close(fd);
 		return rc;
 	}
@@ -151,14 +139,14 @@ int ktstr_rundir_create(struct ktstr_rundir *rd, char *err, size_t errlen)
 	memset(rd, 0, sizeof(*rd));
 	rd->fd = -1;
 	if (ktstr_rundir_root(root, sizeof(root)))
-		return errf(err, errlen, -ENAMETOOLONG, "run directory root is too long");
+		return ktstr_errf(err, errlen, -ENAMETOOLONG, "run directory root is too long");
 	rc = mkdirs(root, err, errlen);
 	if (rc)
 		return rc;
 	if (!getenv("KTSTR_RUN_DIR") || !*getenv("KTSTR_RUN_DIR")) {
 		/* our own shared root (/tmp/ktstr): must be private too */
 		if (lstat(root, &st) < 0)
-			return errf(err, errlen, -errno, "%s: %s", root, strerror(errno));
+			return ktstr_errf(err, errlen, -errno, "%s: %s", root, strerror(errno));
 		rc = check_private(&st, root, err, errlen);
 		if (rc)
 			return rc;
@@ -169,14 +157,14 @@ int ktstr_rundir_create(struct ktstr_rundir *rd, char *err, size_t errlen)
 		ktstr_run_id_new(rd->run_id);
 		n = snprintf(rd->path, sizeof(rd->path), "%s/%s", root, rd->run_id);
 		if (n < 0 || (size_t)n >= sizeof(rd->path))
-			return errf(err, errlen, -ENAMETOOLONG, "%s: path too long", root);
+			return ktstr_errf(err, errlen, -ENAMETOOLONG, "%s: path too long", root);
 		if (mkdir(rd->path, 0700) == 0)
 			return rundir_open_checked(rd, rd->path, err, errlen);
 		if (errno != EEXIST)
-			return errf(err, errlen, -errno, "%s: cannot create: %s", rd->path,
+			return ktstr_errf(err, errlen, -errno, "%s: cannot create: %s", rd->path,
 				    strerror(errno));
 	}
-	return errf(err, errlen, -EEXIST, "%s: no free run id after 64 tries", root);
+	return ktstr_errf(err, errlen, -EEXIST, "%s: no free run id after 64 tries", root);
 }
 
 int ktstr_rundir_open(struct ktstr_rundir *rd, const char *path, const char *run_id,
@@ -188,9 +176,9 @@ int ktstr_rundir_open(struct ktstr_rundir *rd, const char *path, const char *run
 	memset(rd, 0, sizeof(*rd));
 	rd->fd = -1;
 	if (!path || !*path || strlen(path) >= sizeof(rd->path))
-		return errf(err, errlen, -EINVAL, "run directory: empty or too long path");
+		return ktstr_errf(err, errlen, -EINVAL, "run directory: empty or too long path");
 	if (run_id && !ktstr_run_id_valid(run_id))
-		return errf(err, errlen, -EINVAL, "run id '%s': only [A-Za-z0-9._-], 1-%d chars",
+		return ktstr_errf(err, errlen, -EINVAL, "run id '%s': only [A-Za-z0-9._-], 1-%d chars",
 			    run_id, KTSTR_RUN_ID_MAX - 1);
 	snprintf(rd->path, sizeof(rd->path), "%s", path);
 	n = strlen(rd->path);

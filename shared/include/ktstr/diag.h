@@ -35,4 +35,22 @@ int ktstr_diag_set(struct ktstr_diag *d, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * For APIs that report into a caller's (err, errlen) buffer: format the
+ * message (err may be NULL or errlen 0: dropped) and return rc, so a
+ * failure path is one line: return ktstr_errf(err, errlen, -EINVAL, ...).
+ */
+static inline __attribute__((format(printf, 4, 5)))
+int ktstr_errf(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
 #endif /* KTSTR_DIAG_H */
