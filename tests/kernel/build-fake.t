@@ -4,7 +4,7 @@
 # cache, --force, failures leave nothing behind, dropped options are named,
 # concurrent builds of one key build once, an interrupted build is cleaned up.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 for t in gcc objcopy readelf make flex bison bc pahole flock setsid; do

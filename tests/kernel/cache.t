@@ -2,7 +2,7 @@
 # list / path / sched-path / clean on a crafted cache; incomplete builds are
 # never entries.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 K="$KTSTR_CACHE_DIR/kernels"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cache keys: stable, and different when the fragment or the source changes.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 src="$WORK/src"

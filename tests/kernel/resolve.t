@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `resolve` accepts only usable kernels, and says why it rejects a path.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 if ! have_toolchain; then

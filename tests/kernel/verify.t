@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The config verifier names every required option olddefconfig dropped.
 set -euo pipefail
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 REQ="$REPO_ROOT/tools/kernel/required.list"
@@ -30,7 +30,7 @@ check "failure names only the dropped options" test "$(grep -c '^CONFIG_' <<<"$E
 check "unset-required option reports its value" grep -q 'CONFIG_MODULES: wanted unset, got y' <<<"$ERR"
 
 # The shell function directly, with a custom list (value lists, numbers).
-# shellcheck source=../../tools/ktstr-kernel
+# shellcheck source-path=SCRIPTDIR source=../../tools/ktstr-kernel
 . "$KK"
 printf 'CONFIG_A=y|m\nCONFIG_B=4\n# CONFIG_C is not set\n' >"$WORK/req"
 printf 'CONFIG_A=m\nCONFIG_B=4\nCONFIG_C=n\n' >"$WORK/c1"
