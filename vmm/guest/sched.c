@@ -56,10 +56,29 @@ static void describe_status(int st, char *buf, size_t len)
 		snprintf(buf, len, "wait status 0x%x", st);
 }
 
+/* The kernel's last "sched_ext: BPF scheduler ... disabled (...)" reason. */
+static bool kernel_scx_reason(char *out, size_t len)
+{
+	const size_t klen = 256u << 10;
+	char *klog = malloc(klen);
+	bool found = false;
+	ssize_t n;
+
+	if (klog) {
+		n = guest_kmsg_read(klog, klen);
+		found = n > 0 && guest_kmsg_scx_reason(klog, (size_t)n, out, len);
+		free(klog);
+	}
+	return found;
+}
+
 static void mark_died(struct guest *g, int st)
 {
 	struct guest_sched *s = &g->sched;
-	char why[128];
+	uint64_t deadline = guest_now_ms() + 300;	/* the disable work may print late */
+	char why[256];
+	bool found;
+	size_t n;
 	uint8_t le[4];
 
 	s->exited = true;
@@ -67,6 +86,15 @@ static void mark_died(struct guest *g, int st)
 	s->fate = KTSTR_SCHED_DIED;
 	s->fate_at_ms = since_start_ms(g);
 	describe_status(st, why, sizeof(why));
+	/* A loader usually exits because the kernel disabled its scheduler
+	 * (scx_qmap and scx_central exit 0 then): say what the kernel said. */
+	while (!(found = kernel_scx_reason(s->exit_reason, sizeof(s->exit_reason))) &&
+	       guest_now_ms() < deadline)
+		guest_wait_ms(&g->children, g->sigfd, POLL_MS);
+	if (found) {
+		n = strlen(why);
+		snprintf(why + n, sizeof(why) - n, "; sched_ext disabled it: %s", s->exit_reason);
+	}
 	guest_life(&g->rep, KTSTR_LIFE_SCHED_DIED, why);
 	ktstr_put_le32(le, (uint32_t)st);
 	guest_send(&g->rep, KTSTR_MSG_SCHED_EXIT, le, sizeof(le));
@@ -165,26 +193,16 @@ int guest_sched_start(struct guest *g, const char *sched_args)
  * the state change by a little: the disable work prints it). */
 static void mark_error_exit(struct guest *g, const char *state)
 {
-	const size_t klen = 256u << 10;
-	char *klog = malloc(klen);
 	struct guest_sched *s = &g->sched;
 	uint64_t deadline = guest_now_ms() + 1000;
-	ssize_t n;
 
 	s->fate = KTSTR_SCHED_ERROR_EXIT;
 	s->fate_at_ms = since_start_ms(g);
 	snprintf(s->exit_reason, sizeof(s->exit_reason), "sched_ext state '%s', no reason logged",
 		 state);
-	while (klog) {
-		n = guest_kmsg_read(klog, klen);
-		if (n > 0 && guest_kmsg_scx_reason(klog, (size_t)n, s->exit_reason,
-						   sizeof(s->exit_reason)))
-			break;
-		if (guest_now_ms() >= deadline)
-			break;
+	while (!kernel_scx_reason(s->exit_reason, sizeof(s->exit_reason)) &&
+	       guest_now_ms() < deadline)
 		guest_wait_ms(&g->children, g->sigfd, POLL_MS);
-	}
-	free(klog);
 	guest_life(&g->rep, KTSTR_LIFE_SCHED_ERROR_EXIT, s->exit_reason);
 }
 
