@@ -117,6 +117,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/ktstr $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/libexec/ktstr/
 	$(if $(SCRIPTS),install -m 0755 $(SCRIPTS) $(DESTDIR)$(PREFIX)/libexec/ktstr/)
+	install -d $(DESTDIR)$(PREFIX)/libexec/ktstr/kernel
+	install -m 0644 tools/kernel/ktstr.config tools/kernel/required.list $(DESTDIR)$(PREFIX)/libexec/ktstr/kernel/
+	ln -sfn ../libexec/ktstr/ktstr $(DESTDIR)$(PREFIX)/bin/ktstr
 	$(if $(wildcard docs/man/*.1),install -m 0644 $(wildcard docs/man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 
 setup:
