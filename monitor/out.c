@@ -109,7 +109,6 @@ char *kmon_report_json(const struct kmon_eval *e, const char *ended_by)
 	enum kmon_outcome o = kmon_eval_outcome(e);
 	struct ktstr_json j;
 	char line[KMON_DETAIL_MAX + 64];
-	char *out = NULL;
 
 	ktstr_json_init(&j, 2);
 	ktstr_json_obj_begin(&j);
@@ -142,10 +141,5 @@ char *kmon_report_json(const struct kmon_eval *e, const char *ended_by)
 		ktstr_json_str(&j, line);
 	ktstr_json_arr_end(&j);
 	ktstr_json_obj_end(&j);
-	if (ktstr_json_finish(&j) == 0) {
-		out = j.buf;
-		j.buf = NULL;
-	}
-	ktstr_json_free(&j);
-	return out;
+	return ktstr_json_take(&j);
 }

@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "ktstr/cpio.h"
+#include "ktstr/file.h"
 
 #define CPIO_NFIELDS 13
 #define CPIO_LOAD_DEFAULT_MAX (1ull << 30)
@@ -329,57 +330,27 @@ int ktstr_cpio_load(const char *path, size_t max, void **out, size_t *outlen,
 		    char *err, size_t errlen)
 {
 	char sub[400];
-	unsigned char *b = NULL;
-	size_t n = 0;
-	struct stat st;
-	int fd, rc = 0;
+	unsigned char *b;
+	void *raw;
+	size_t n;
+	int rc;
 
 	*out = NULL;
 	*outlen = 0;
 	if (!max)
 		max = CPIO_LOAD_DEFAULT_MAX;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		rc = -EINVAL;
-		snprintf(err, errlen, "%s: not a regular file of at most %zu bytes", path, max);
-		goto out;
-	}
-	b = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!b) {
-		rc = -ENOMEM;
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + n, (size_t)st.st_size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = r < 0 ? -errno : -EIO;
-			snprintf(err, errlen, "%s: read: %s", path, r < 0 ? strerror(errno) :
-				 "file shrank");
-			goto out;
-		}
-		n += (size_t)r;
-	}
+	rc = ktstr_file_read(path, max, &raw, &n, NULL, err, errlen);
+	if (rc)
+		return rc;
+	b = raw;
 	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
 		rc = ktstr_cpio_inflate(b, n, max, out, outlen, sub, sizeof(sub));
 		if (rc)
 			snprintf(err, errlen, "%s: %s", path, sub);
-		goto out;
+		free(b);
+		return rc;
 	}
 	*out = b;
 	*outlen = n;
-	b = NULL;
-out:
-	free(b);
-	if (fd >= 0)
-		close(fd);
-	return rc;
+	return 0;
 }

@@ -301,3 +301,15 @@ KV(u64, uint64_t)
 KV(i64, int64_t)
 KV(double, double)
 KV(bool, bool)
+
+char *ktstr_json_take(struct ktstr_json *j)
+{
+	char *out = NULL;
+
+	if (ktstr_json_finish(j) == 0) {
+		out = j->buf;
+		j->buf = NULL;
+	}
+	ktstr_json_free(j);
+	return out;
+}

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ktstr/file.h>
+
 enum sc_section { SEC_NONE, SEC_SCENARIO, SEC_CGROUP, SEC_STEP, SEC_CHECKS };
 
 #define SC_MAX_KEYS 8
@@ -652,40 +654,15 @@ int ktstr_scenario_parse_buf(const char *name, const char *buf, size_t len,
 
 int ktstr_scenario_parse_file(const char *path, struct ktstr_scenario *out, struct ktstr_diag *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf;
-	size_t got = 0;
+	char why[KTSTR_DIAG_MAX];
+	size_t len;
+	void *buf;
 	int rc;
 
-	if (fd < 0)
-		return ktstr_diag_set(err, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st)) {
-		rc = errno;
-		close(fd);
-		return ktstr_diag_set(err, "%s: %s", path, strerror(rc));
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > (off_t)KTSTR_SC_FILE_MAX) {
-		close(fd);
-		return ktstr_diag_set(err, "%s: %s", path, !S_ISREG(st.st_mode) ? "not a regular file" :
-				      "file larger than 1 MiB");
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return ktstr_diag_set(err, "%s: out of memory", path);
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	rc = ktstr_scenario_parse_buf(path, buf, got, out, err);
+	/* one byte over the cap, so the parser reports an oversized file itself */
+	if (ktstr_file_read(path, KTSTR_SC_FILE_MAX + 1, &buf, &len, NULL, why, sizeof(why)) < 0)
+		return ktstr_diag_set(err, "%s", why);
+	rc = ktstr_scenario_parse_buf(path, buf, len, out, err);
 	free(buf);
 	return rc;
 }

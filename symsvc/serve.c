@@ -88,7 +88,6 @@ char *symsvc_layout_json(const struct ktstr_klayout *kl, const char *vmlinux)
 {
 	struct ktstr_json j;
 	char hex[24];
-	char *out = NULL;
 
 	ktstr_json_init(&j, 2);
 	ktstr_json_obj_begin(&j);
@@ -123,10 +122,5 @@ char *symsvc_layout_json(const struct ktstr_klayout *kl, const char *vmlinux)
 	}
 	ktstr_json_obj_end(&j);
 	ktstr_json_obj_end(&j);
-	if (ktstr_json_finish(&j) == 0) {
-		out = j.buf;
-		j.buf = NULL;
-	}
-	ktstr_json_free(&j);
-	return out;
+	return ktstr_json_take(&j);
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ktstr/file.h>
 #include "ktstr/cpio.h"
 #include "plan.h"
 
@@ -89,57 +90,16 @@ int ir_plan_data(struct ir_plan *p, const char *dest, uint32_t mode, const void 
 int ir_read_file(const char *path, size_t max, unsigned char **buf, size_t *len,
 		 uint32_t *mode, char *err, size_t errlen)
 {
-	unsigned char *b = NULL;
-	struct stat st;
-	size_t n = 0;
-	int fd, rc = 0;
+	mode_t m;
+	void *b;
+	int rc = ktstr_file_read(path, max, &b, len, &m, err, errlen);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = -EINVAL;
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		rc = -EFBIG;
-		snprintf(err, errlen, "%s: %lld bytes, more than %zu", path,
-			 (long long)st.st_size, max);
-		goto out;
-	}
-	b = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!b) {
-		rc = -ENOMEM;
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + n, (size_t)st.st_size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			rc = -EIO;
-			snprintf(err, errlen, "%s: read: %s", path, r ? strerror(errno)
-				 : "file shrank while reading");
-			goto out;
-		}
-		n += (size_t)r;
-	}
+	if (rc)
+		return rc;
 	*buf = b;
-	*len = n;
 	if (mode)
-		*mode = st.st_mode & 07777;
-	b = NULL;
-out:
-	free(b);
-	if (fd >= 0)
-		close(fd);
-	return rc;
+		*mode = m & 07777;
+	return 0;
 }
 
 int ir_plan_file(struct ir_plan *p, const char *dest, long mode, const char *src,

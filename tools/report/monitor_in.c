@@ -9,13 +9,11 @@
  * crashed past its restarts) is no verdict, said in the report's stats.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include <ktstr/file.h>
 #include <ktstr/jsonread.h>
 
 #include "monitor_in.h"
@@ -65,28 +63,19 @@ int report_monitor_parse(struct report_monitor *m, char *buf, size_t len)
 
 int report_monitor_load(struct report_monitor *m, const char *run_dir)
 {
-	char path[4096], *buf;
-	struct stat st;
-	ssize_t n;
-	int fd, ret;
+	char path[4096];
+	size_t len;
+	void *buf;
+	int ret;
 
 	memset(m, 0, sizeof(*m));
 	snprintf(path, sizeof(path), "%s/monitor.json", run_dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (fstat(fd, &st) < 0 || st.st_size > MONITOR_JSON_MAX) {
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc(st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	n = read(fd, buf, st.st_size);
-	close(fd);
-	ret = n == st.st_size ? report_monitor_parse(m, buf, (size_t)n) : -EIO;
+	ret = ktstr_file_read(path, MONITOR_JSON_MAX, &buf, &len, NULL, NULL, 0);
+	if (ret == -ENOENT)
+		return 0;	/* no monitor verdict: said in the report */
+	if (ret < 0)
+		return ret;
+	ret = report_monitor_parse(m, buf, len);
 	free(buf);
 	return ret;
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ktstr/file.h>
 #include <ktstr/frame.h>
 #include <ktstr/verdict.h>
 
@@ -175,67 +176,21 @@ void report_record_apply(struct report_record *r, uint32_t type, const uint8_t *
 	}
 }
 
-static int read_file(const char *path, uint8_t **out, size_t *len, size_t max)
-{
-	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
-	int fd, err = 0;
-
-	*out = NULL;
-	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	if ((size_t)st.st_size > max) {
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc(st.st_size ? st.st_size : 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n < 0 ? -errno : 0;
-			break;
-		}
-		got += n;
-	}
-	close(fd);
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*out = buf;
-	*len = got;
-	return 0;
-}
-
 static int load_frames(struct report_record *r, const char *path, char *err, size_t errlen)
 {
 	struct ktstr_frame_iter it;
 	struct ktstr_frame f;
 	uint8_t *buf;
+	void *data;
 	size_t len;
 	int ret;
 
-	ret = read_file(path, &buf, &len, FRAMES_MAX_FILE);
+	ret = ktstr_file_read(path, FRAMES_MAX_FILE, &data, &len, NULL, err, errlen);
 	if (ret == -ENOENT)
-		return 0;
-	if (ret < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return 0;	/* a run that died before the VMM wrote anything */
+	if (ret < 0)
 		return ret;
-	}
+	buf = data;
 	ktstr_frame_iter_init(&it, buf, len, 0);
 	while (ktstr_frame_iter_next(&it, &f)) {
 		r->frames++;

@@ -48,6 +48,12 @@ void ktstr_json_free(struct ktstr_json *j);
 /* 0 if a complete value was written without error, else -EINVAL/-ENOMEM.
  * A newline is appended when indenting. */
 int ktstr_json_finish(struct ktstr_json *j);
+/*
+ * Finish, then hand over the text: a malloc'd NUL-terminated string the
+ * caller frees, or NULL if the document was incomplete or an error
+ * occurred.  Frees the writer either way.
+ */
+char *ktstr_json_take(struct ktstr_json *j);
 
 int ktstr_json_obj_begin(struct ktstr_json *j);
 int ktstr_json_obj_end(struct ktstr_json *j);
