@@ -60,7 +60,7 @@
 #define KTSTR_SC_DEFAULT_WORKERS     2u
 
 enum ktstr_work_kind {
-	KTSTR_WORK_SPIN = 0,		/* tight spin, 1 unit per 1024 spins */
+	KTSTR_WORK_SPIN = 0,		/* tight spin, 1 unit per spin (checked every 1024) */
 	KTSTR_WORK_YIELD,		/* sched_yield every iteration */
 	KTSTR_WORK_MIXED,		/* 1024 spins then a yield */
 	KTSTR_WORK_IO_SYNC,		/* 64 KiB write (16 x 4 KiB), sleep 100 us */
